@@ -1,0 +1,15 @@
+export { createDataSource } from './data-source';
+export type { DataSourceOptions } from './data-source';
+export { runMigrationsLocked, migrationsApplied } from './migrations';
+export { resolveDatabase } from './database';
+export type { DatabaseSettings } from './database';
+export { startEmbeddedPostgres } from './embedded-postgres';
+export type { EmbeddedPostgresHandle, EmbeddedPostgresOptions } from './embedded-postgres';
+export { allEntities, allMigrations } from './schema';
+export * from './prompt';
+export * from './experiment';
+export * from './feedback';
+export * from './model-registry';
+export * from './access';
+export { isUniqueViolation, isForeignKeyViolation, PG_ERROR } from './pg-errors';
+export type { EntityClass, MigrationClass } from './schema-types';

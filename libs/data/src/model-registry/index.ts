@@ -1,0 +1,6 @@
+import type { EntityClass, MigrationClass } from '../schema-types';
+
+// Entities and migrations of the model-registry subgraph's tables. Each module owns its
+// own lists; libs/data/src/schema.ts joins them into the one migration history.
+export const modelRegistryEntities: EntityClass[] = [];
+export const modelRegistryMigrations: MigrationClass[] = [];

@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './config';
+export * from './logger';
+export * from './http-server';
+export * from './graphql';
+export * from './run-subgraph';

@@ -1,0 +1,93 @@
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import type { ApolloServer } from '@apollo/server';
+import type { DataSource } from 'typeorm';
+import { createDataSource, migrationsApplied, resolveDatabase, runMigrationsLocked } from '@flywheel/data';
+import { databaseEnvShape, loadConfig, serverEnvShape, switchSchema } from './config';
+import type { RequestContext } from './graphql';
+import { exitOnSignals, startHttpServer, type RouteHandler, type RunningHttpServer } from './http-server';
+import { createLogger, type Logger } from './logger';
+
+/** Settings of a subgraph process. */
+export const subgraphEnvShape = {
+  ...serverEnvShape,
+  ...databaseEnvShape,
+  /** Apply pending migrations at start (under the advisory lock). Off when a Job runs them. */
+  FLYWHEEL_MIGRATE_ON_START: switchSchema.default(true),
+};
+
+/** What a subgraph app hands to {@link runSubgraph}. */
+export interface SubgraphDefinition<TContext extends RequestContext> {
+  name: string;
+  /** The port when `PORT` is unset, distinct per subgraph so each can run alone beside the others. */
+  defaultPort: number;
+  /** Builds the subgraph's Apollo Server and context factory over a connected DataSource. */
+  create(deps: { dataSource: DataSource; logger: Logger }): {
+    apollo: ApolloServer<TContext>;
+    context(args: { req: IncomingMessage; requestId: string }): Promise<TContext>;
+    routes?: Record<string, RouteHandler>;
+  };
+}
+
+/**
+ * The whole life of a subgraph process: validate the environment, connect
+ * (waiting for PostgreSQL to come up, as in a fresh cluster), migrate under the
+ * advisory lock, serve, and drain on SIGTERM.
+ */
+export async function runSubgraph<TContext extends RequestContext>(definition: SubgraphDefinition<TContext>): Promise<RunningHttpServer> {
+  const config = loadConfig(subgraphEnvShape, { PORT: String(definition.defaultPort), ...process.env });
+  const logger = createLogger(definition.name, config.LOG_LEVEL);
+  const database = await resolveDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: join(config.FLYWHEEL_DATA_DIR, 'postgres'),
+    embeddedPort: config.FLYWHEEL_EMBEDDED_PG_PORT,
+    log: (line) => logger.debug({ postgres: line }),
+  });
+  const dataSource = createDataSource({ url: database.url, poolSize: config.DATABASE_POOL_SIZE, applicationName: definition.name });
+  await connectWithRetry(dataSource, logger);
+  if (config.FLYWHEEL_MIGRATE_ON_START) {
+    const applied = await runMigrationsLocked(dataSource);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  }
+  const { apollo, context, routes } = definition.create({ dataSource, logger });
+  await apollo.start();
+  let migrated = false;
+  const running = await startHttpServer({
+    name: definition.name,
+    apollo,
+    context,
+    routes,
+    logger,
+    port: config.PORT,
+    host: config.HOST,
+    maxBodyBytes: config.FLYWHEEL_MAX_BODY_BYTES,
+    shutdownGraceMs: config.FLYWHEEL_SHUTDOWN_GRACE_MS,
+    ready: async () => {
+      await dataSource.query('SELECT 1');
+      migrated ||= await migrationsApplied(dataSource);
+      return migrated;
+    },
+    onShutdown: async () => {
+      await apollo.stop();
+      await dataSource.destroy();
+      await database.stop();
+    },
+  });
+  exitOnSignals(running.shutdown, logger);
+  return running;
+}
+
+/** Connects, retrying for up to a minute: in a fresh cluster the database may start after us. */
+export async function connectWithRetry(dataSource: DataSource, logger: Logger, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await dataSource.initialize();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      logger.warn({ attempt, err: (error as Error).message }, 'database not reachable yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200 * attempt, 2000)));
+    }
+  }
+}
