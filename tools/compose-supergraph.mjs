@@ -2,6 +2,8 @@
 // @apollo/composition and writes apps/gateway/src/supergraph.graphql, which
 // the gateway loads (static composition: no introspection at run time).
 // `node tools/compose-supergraph.mjs --check` fails when the committed file is stale.
+// `--only prompt,experiment --out FILE` composes a subset elsewhere (for tests
+// that run part of the stack).
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,9 +14,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const config = JSON.parse(readFileSync(join(root, 'apps/gateway/supergraph.config.json'), 'utf8'));
 const target = join(root, 'apps/gateway/src/supergraph.graphql');
 
-export function compose() {
+function option(name) {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
+export function compose(only) {
   const services = config.subgraphs
     .filter((subgraph) => existsSync(join(root, subgraph.schema)))
+    .filter((subgraph) => !only || only.includes(subgraph.name))
     .map((subgraph) => ({
       name: subgraph.name,
       url: subgraph.routingUrl,
@@ -29,8 +37,13 @@ export function compose() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
-    const sdl = compose();
-    if (process.argv.includes('--check')) {
+    const only = option('--only')?.split(',').map((name) => name.trim());
+    const sdl = compose(only);
+    const out = option('--out');
+    if (out) {
+      writeFileSync(out, sdl);
+      console.log(`wrote ${out}`);
+    } else if (process.argv.includes('--check')) {
       const committed = existsSync(target) ? readFileSync(target, 'utf8') : '';
       if (committed !== sdl) {
         console.error('apps/gateway/src/supergraph.graphql is stale: run `npm run compose` and commit it');

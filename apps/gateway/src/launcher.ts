@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   await dataSource.destroy();
   logger.info(applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
 
-  const supergraphSdl = readFileSync(join(__dirname, 'supergraph.graphql'), 'utf8');
+  const supergraphSdl = readFileSync(process.env.FLYWHEEL_SUPERGRAPH_PATH || join(__dirname, 'supergraph.graphql'), 'utf8');
   const childEnv = { ...process.env, DATABASE_URL: database.url, FLYWHEEL_MIGRATE_ON_START: 'off' };
   const subgraphs: Child[] = [];
   for (const { name } of subgraphsOf(supergraphSdl)) {

@@ -3,6 +3,7 @@
 // builds them, and the launcher on a free port.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 // Jest loads global setup outside its module map, so these imports are relative.
@@ -31,7 +32,17 @@ async function freePort(): Promise<number> {
 
 export default async function stackGlobalSetup(): Promise<void> {
   await globalSetup();
-  for (const project of ['apps/prompt', 'apps/experiment', 'apps/feedback', 'apps/model-registry', 'apps/gateway']) {
+  // FLYWHEEL_TEST_SUBGRAPHS=prompt,experiment runs only part of the stack (its own composed supergraph).
+  const only = process.env.FLYWHEEL_TEST_SUBGRAPHS?.split(',').map((name) => name.trim());
+  const stackEnv: NodeJS.ProcessEnv = {};
+  if (only) {
+    mkdirSync(join(root, 'dist'), { recursive: true });
+    const supergraphPath = join(root, 'dist', `test-supergraph-${process.pid}.graphql`);
+    execFileSync(process.execPath, [join(root, 'tools/compose-supergraph.mjs'), '--only', only.join(','), '--out', supergraphPath], { cwd: root, stdio: 'pipe' });
+    stackEnv.FLYWHEEL_SUPERGRAPH_PATH = supergraphPath;
+  }
+  const projects = ['prompt', 'experiment', 'feedback', 'model-registry'].filter((name) => !only || only.includes(name)).map((name) => `apps/${name}`);
+  for (const project of [...projects, 'apps/gateway']) {
     try {
       execFileSync(process.execPath, [join(root, 'tools/build.mjs'), project], { cwd: root, stdio: 'pipe' });
     } catch (error) {
@@ -48,6 +59,7 @@ export default async function stackGlobalSetup(): Promise<void> {
     PORT: String(port),
     LOG_LEVEL: process.env.FLYWHEEL_TEST_LOG_LEVEL ?? 'warn',
     FLYWHEEL_SHUTDOWN_GRACE_MS: '2000',
+    ...stackEnv,
     ...JSON.parse(process.env.FLYWHEEL_TEST_STACK_ENV ?? '{}'),
   };
   const launcher = spawn(process.execPath, [join(root, 'dist/apps/gateway/launcher.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
