@@ -37,7 +37,10 @@ await build({
   logLevel: 'warning',
 });
 mkdirSync(out, { recursive: true });
-for (const file of readdirSync(src)) {
-  if (file.endsWith('.graphql')) copyFileSync(join(src, file), join(out, file));
+for (const entry of readdirSync(src, { withFileTypes: true })) {
+  if (entry.isFile() && entry.name.endsWith('.graphql')) copyFileSync(join(src, entry.name), join(out, entry.name));
+  // A module's schema (e.g. src/access/schema.graphql) lands beside the bundle as access.graphql.
+  const nested = join(src, entry.name, 'schema.graphql');
+  if (entry.isDirectory() && existsSync(nested)) copyFileSync(nested, join(out, `${entry.name}.graphql`));
 }
 console.log(`built ${project} -> dist/${project} (${entryPoints.map((e) => e.slice(src.length + 1)).join(', ')})`);

@@ -6,12 +6,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { createDataSource, resolveDatabase, runMigrationsLocked } from '@flywheel/data';
-import { createLogger, databaseEnvShape, loadConfig, portSchema, serverEnvShape } from '@flywheel/server';
+import { authEnvShape, createLogger, databaseEnvShape, loadConfig, portSchema, serverEnvShape } from '@flywheel/server';
+import { ApiKeyService } from './access/api-key.service';
 import { subgraphUrlVariable } from './config';
-import { subgraphsOf } from './gateway';
+import { ACCESS_SUBGRAPH, subgraphsOf } from './gateway';
 
-const launcherEnvShape = { ...serverEnvShape, ...databaseEnvShape, PORT: portSchema.default(4000) };
+const launcherEnvShape = { ...serverEnvShape, ...databaseEnvShape, ...authEnvShape, PORT: portSchema.default(4000) };
 
 interface Child {
   name: string;
@@ -48,6 +50,18 @@ async function waitReady(url: string, child: Child, timeoutMs: number): Promise<
   throw new Error(`${child.name} was not ready at ${url} after ${timeoutMs} ms`);
 }
 
+/**
+ * On the first start of an installation (auth on, no FLYWHEEL_BOOTSTRAP_ADMIN_KEY,
+ * no usable ADMIN key yet) creates an ADMIN key and returns its secret, to be
+ * printed once. Later starts find the key and print nothing.
+ */
+async function ensureAdminKey(apiKeys: ApiKeyService, auth: boolean): Promise<string | null> {
+  if (!auth || process.env.FLYWHEEL_BOOTSTRAP_ADMIN_KEY) return null;
+  if (await apiKeys.hasActiveAdmin()) return null;
+  const key = await apiKeys.create('first admin (created by npm start)', 'ADMIN', 'launcher');
+  return key.secret;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(launcherEnvShape);
   const logger = createLogger('launcher', config.LOG_LEVEL);
@@ -66,19 +80,23 @@ async function main(): Promise<void> {
   const dataSource = createDataSource({ url: database.url, poolSize: 2, applicationName: 'flywheel-launcher' });
   await dataSource.initialize();
   const applied = await runMigrationsLocked(dataSource);
-  await dataSource.destroy();
   logger.info(applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
+  const firstAdminKey = await ensureAdminKey(new ApiKeyService(dataSource), config.FLYWHEEL_AUTH);
+  await dataSource.destroy();
 
   const supergraphSdl = readFileSync(process.env.FLYWHEEL_SUPERGRAPH_PATH || join(__dirname, 'supergraph.graphql'), 'utf8');
-  const childEnv = { ...process.env, DATABASE_URL: database.url, FLYWHEEL_MIGRATE_ON_START: 'off' };
+  // The processes of one stack share a gateway secret; a fresh one per start unless configured.
+  const gatewaySecret = config.FLYWHEEL_GATEWAY_SECRET ?? randomBytes(32).toString('base64url');
+  const childEnv = { ...process.env, DATABASE_URL: database.url, FLYWHEEL_MIGRATE_ON_START: 'off', FLYWHEEL_GATEWAY_SECRET: gatewaySecret };
   const subgraphs: Child[] = [];
-  for (const { name } of subgraphsOf(supergraphSdl)) {
+  for (const { name } of subgraphsOf(supergraphSdl).filter((subgraph) => subgraph.name !== ACCESS_SUBGRAPH)) {
     const script = join(__dirname, '..', name, 'main.js');
     if (!existsSync(script)) throw new Error(`${script} is missing: build the apps first (npm run build)`);
     const port = await freePort();
     subgraphs.push({ name, script, port, env: { ...childEnv, PORT: String(port), HOST: '127.0.0.1' }, restarts: 0 });
   }
-  const gatewayEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(config.PORT) };
+  const gatewayEnv: NodeJS.ProcessEnv = { ...childEnv, PORT: String(config.PORT) };
+  delete gatewayEnv.FLYWHEEL_MIGRATE_ON_START;
   for (const child of subgraphs) gatewayEnv[subgraphUrlVariable(child.name)] = `http://127.0.0.1:${child.port}/graphql`;
   const gateway: Child = { name: 'gateway', script: join(__dirname, 'main.js'), port: config.PORT, env: gatewayEnv, restarts: 0 };
 
@@ -131,6 +149,12 @@ async function main(): Promise<void> {
   // A plain line too, for people and for scripts that wait on it.
   const ports = Object.fromEntries(subgraphs.map((child) => [child.name, child.port]));
   process.stdout.write(`\nFlywheel gateway ready at ${url} (open it in a browser for Apollo Sandbox)\nsubgraph ports: ${JSON.stringify(ports)}\n\n`);
+  if (firstAdminKey) {
+    process.stdout.write(
+      `An ADMIN API key was created for this installation. It is shown only now, so keep it:\n\n  ${firstAdminKey}\n\n` +
+        `Send it as the header  Authorization: Bearer ${firstAdminKey}\n(in Apollo Sandbox: the Headers tab). Create narrower keys with createApiKey.\n\n`,
+    );
+  }
 }
 
 main().catch((error) => {

@@ -2,6 +2,7 @@
 // of its own (copied from the migrated template), the apps built as `npm start`
 // builds them, and the launcher on a free port.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -38,7 +39,10 @@ export default async function stackGlobalSetup(): Promise<void> {
   if (only) {
     mkdirSync(join(root, 'dist'), { recursive: true });
     const supergraphPath = join(root, 'dist', `test-supergraph-${process.pid}.graphql`);
-    execFileSync(process.execPath, [join(root, 'tools/compose-supergraph.mjs'), '--only', only.join(','), '--out', supergraphPath], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(root, 'tools/compose-supergraph.mjs'), '--only', [...only, 'access'].join(','), '--out', supergraphPath], {
+      cwd: root,
+      stdio: 'pipe',
+    });
     stackEnv.FLYWHEEL_SUPERGRAPH_PATH = supergraphPath;
   }
   const projects = ['prompt', 'experiment', 'feedback', 'model-registry'].filter((name) => !only || only.includes(name)).map((name) => `apps/${name}`);
@@ -52,6 +56,12 @@ export default async function stackGlobalSetup(): Promise<void> {
     }
   }
   const database = await createTestDatabase();
+  // The tests' own ADMIN key (FLYWHEEL_BOOTSTRAP_ADMIN_KEY); client.ts sends it unless told otherwise.
+  const adminKey = `fw_test_admin_${randomBytes(24).toString('base64url')}`;
+  process.env.FLYWHEEL_TEST_ADMIN_KEY = adminKey;
+  // Known to the tests so they can play the gateway when calling a subgraph directly.
+  const gatewaySecret = randomBytes(32).toString('base64url');
+  process.env.FLYWHEEL_TEST_GATEWAY_SECRET = gatewaySecret;
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -59,6 +69,9 @@ export default async function stackGlobalSetup(): Promise<void> {
     PORT: String(port),
     LOG_LEVEL: process.env.FLYWHEEL_TEST_LOG_LEVEL ?? 'warn',
     FLYWHEEL_SHUTDOWN_GRACE_MS: '2000',
+    FLYWHEEL_BOOTSTRAP_ADMIN_KEY: adminKey,
+    FLYWHEEL_GATEWAY_SECRET: gatewaySecret,
+    FLYWHEEL_KEY_CACHE_MS: '1000',
     ...stackEnv,
     ...JSON.parse(process.env.FLYWHEEL_TEST_STACK_ENV ?? '{}'),
   };

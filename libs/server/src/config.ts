@@ -30,6 +30,14 @@ export const httpUrlSchema = z.preprocess(
   z.string().refine((value) => /^https?:\/\/[^\s]+$/.test(value), 'expected an http:// or https:// URL'),
 );
 
+/** Comma-separated list from the environment. */
+export const listSchema = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
 /** Settings every server reads. */
 export const serverEnvShape = {
   PORT: portSchema.default(4000),
@@ -39,6 +47,18 @@ export const serverEnvShape = {
   FLYWHEEL_MAX_BODY_BYTES: intSchema(1024, 512 * 1024 * 1024).default(16 * 1024 * 1024),
   /** How long in-flight requests get to finish after SIGTERM. */
   FLYWHEEL_SHUTDOWN_GRACE_MS: intSchema(0, 600_000).default(10_000),
+  /** Browser origins allowed by CORS (Apollo Studio by default). */
+  FLYWHEEL_CORS_ORIGINS: listSchema.default(['https://studio.apollographql.com']),
+};
+
+/** Authentication settings shared by the gateway and the subgraphs. */
+export const authEnvShape = {
+  /** `off` disables API keys: for local experiments only (a loud warning is logged). */
+  FLYWHEEL_AUTH: switchSchema.default(true),
+  /** Shared secret of the gateway's signed principal header; required while auth is on. */
+  FLYWHEEL_GATEWAY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Labels and aliases only ADMIN keys may move. */
+  FLYWHEEL_PROTECTED_LABELS: listSchema.default(['production', 'champion']),
 };
 
 /** Settings of every process that talks to the database. */

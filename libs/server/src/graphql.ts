@@ -2,9 +2,11 @@ import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Logger } from 'pino';
+import { enforceAccess } from './auth/enforce';
+import type { Principal } from './auth/principal';
 
 /** Resolvers of the `DateTime` and `JSON` scalars every subgraph declares. */
 export const scalarResolvers = { DateTime: DateTimeResolver, JSON: JSONResolver };
@@ -13,6 +15,10 @@ export const scalarResolvers = { DateTime: DateTimeResolver, JSON: JSONResolver 
 export interface RequestContext extends BaseContext {
   requestId: string;
   logger: Logger;
+  /** The authenticated caller (see AccessContext for what `undefined` means). */
+  principal?: Principal | null;
+  /** Labels and aliases only ADMIN may move. */
+  protectedLabels?: ReadonlySet<string>;
 }
 
 const CLIENT_CODES = new Set([
@@ -71,6 +77,15 @@ export function errorLoggingPlugin<TContext extends RequestContext>(): ApolloSer
   };
 }
 
+/**
+ * The executable schema of a subgraph with the graph's access rules applied:
+ * every subgraph (and the gateway's local access subgraph) goes through here.
+ */
+export function buildSecuredSubgraphSchema(typeDefs: DocumentNode, resolvers: object): GraphQLSchema {
+  type ResolverMap = Parameters<typeof buildSubgraphSchema>[0] extends infer M ? (M extends { resolvers?: infer R } ? R : never) : never;
+  return enforceAccess(buildSubgraphSchema({ typeDefs, resolvers: resolvers as ResolverMap }));
+}
+
 /** Builds a federated subgraph's Apollo Server from its schema and resolvers. */
 export function createSubgraphApollo<TContext extends RequestContext>(options: {
   typeDefs: DocumentNode;
@@ -80,7 +95,8 @@ export function createSubgraphApollo<TContext extends RequestContext>(options: {
   introspection?: boolean;
 }): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as Parameters<typeof buildSubgraphSchema>[0] extends infer M ? M extends { resolvers?: infer R } ? R : never : never }),
+    // Every subgraph gets the graph's access rules by construction.
+    schema: buildSecuredSubgraphSchema(options.typeDefs, options.resolvers),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? true,

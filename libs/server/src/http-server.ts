@@ -11,7 +11,7 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   name: string;
   apollo: ApolloServer<TContext>;
   /** Builds the per-request context; `requestId` is already chosen. */
-  context: (args: { req: IncomingMessage; requestId: string }) => Promise<TContext>;
+  context: (args: { req: IncomingMessage; requestId: string; body: unknown }) => Promise<TContext>;
   /** Database reachable and migrations applied. */
   ready: () => Promise<boolean>;
   logger: Logger;
@@ -20,6 +20,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   maxBodyBytes: number;
   shutdownGraceMs: number;
   routes?: Record<string, RouteHandler>;
+  /** Browser origins allowed to call (CORS); others get no CORS headers. */
+  corsOrigins?: readonly string[];
   /** Runs after the HTTP server has drained (close pools, stop Apollo). */
   onShutdown?: () => Promise<void>;
 }
@@ -58,8 +60,22 @@ export async function startHttpServer<TContext extends BaseContext>(
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const requestId = headerValue(req, 'x-request-id') ?? randomUUID();
+    const requestId = validRequestId(headerValue(req, 'x-request-id')) ?? randomUUID();
     res.setHeader('x-request-id', requestId);
+    const origin = headerValue(req, 'origin');
+    if (origin && options.corsOrigins?.includes(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'origin');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-headers': 'authorization, content-type, apollo-require-preflight, x-apollo-operation-name, x-request-id',
+          'access-control-max-age': '600',
+        });
+        res.end();
+        return;
+      }
+    }
     inFlight += 1;
     try {
       if (draining) {
@@ -117,7 +133,7 @@ export async function startHttpServer<TContext extends BaseContext>(
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context({ req, requestId }),
+      context: () => options.context({ req, requestId, body }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -155,6 +171,11 @@ export async function startHttpServer<TContext extends BaseContext>(
     return shuttingDown;
   };
   return { server, port, url, shutdown };
+}
+
+/** A client-chosen request id is echoed into logs, so only a short, plain one is accepted. */
+function validRequestId(value: string | undefined): string | undefined {
+  return value && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : undefined;
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -4,3 +4,4 @@ export * from './logger';
 export * from './http-server';
 export * from './graphql';
 export * from './run-subgraph';
+export * from './auth';

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { ApolloServer } from '@apollo/server';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrationsApplied, resolveDatabase, runMigrationsLocked } from '@flywheel/data';
-import { databaseEnvShape, loadConfig, serverEnvShape, switchSchema } from './config';
+import { GraphQLError } from 'graphql';
+import { actorOf, SignatureError, verifyPrincipal, type Principal } from './auth/principal';
+import { authEnvShape, ConfigError, databaseEnvShape, loadConfig, serverEnvShape, switchSchema } from './config';
 import type { RequestContext } from './graphql';
 import { exitOnSignals, startHttpServer, type RouteHandler, type RunningHttpServer } from './http-server';
 import { createLogger, type Logger } from './logger';
@@ -12,6 +14,7 @@ import { createLogger, type Logger } from './logger';
 export const subgraphEnvShape = {
   ...serverEnvShape,
   ...databaseEnvShape,
+  ...authEnvShape,
   /** Apply pending migrations at start (under the advisory lock). Off when a Job runs them. */
   FLYWHEEL_MIGRATE_ON_START: switchSchema.default(true),
 };
@@ -37,6 +40,7 @@ export interface SubgraphDefinition<TContext extends RequestContext> {
 export async function runSubgraph<TContext extends RequestContext>(definition: SubgraphDefinition<TContext>): Promise<RunningHttpServer> {
   const config = loadConfig(subgraphEnvShape, { PORT: String(definition.defaultPort), ...process.env });
   const logger = createLogger(definition.name, config.LOG_LEVEL);
+  const authenticate = principalFromRequest(config, logger);
   const database = await resolveDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: join(config.FLYWHEEL_DATA_DIR, 'postgres'),
@@ -49,14 +53,20 @@ export async function runSubgraph<TContext extends RequestContext>(definition: S
     const applied = await runMigrationsLocked(dataSource);
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
-  const { apollo, context, routes } = definition.create({ dataSource, logger });
+  const { apollo, context: context_, routes } = definition.create({ dataSource, logger });
+  const protectedLabels = new Set(config.FLYWHEEL_PROTECTED_LABELS);
   await apollo.start();
   let migrated = false;
   const running = await startHttpServer({
     name: definition.name,
     apollo,
-    context,
+    context: async (args) => {
+      const principal = authenticate(args.req);
+      const context = await context_(args);
+      return { ...context, principal, actor: actorOf(principal), protectedLabels };
+    },
     routes,
+    corsOrigins: config.FLYWHEEL_CORS_ORIGINS,
     logger,
     port: config.PORT,
     host: config.HOST,
@@ -75,6 +85,36 @@ export async function runSubgraph<TContext extends RequestContext>(definition: S
   });
   exitOnSignals(running.shutdown, logger);
   return running;
+}
+
+/** A principal for FLYWHEEL_AUTH=off: everyone may do everything. */
+export const ANONYMOUS_ADMIN: Principal = Object.freeze({ keyId: 'anonymous', name: 'anonymous (FLYWHEEL_AUTH=off)', role: 'ADMIN' });
+
+/**
+ * The trust boundary of a subgraph: a request is answered only with a valid
+ * signature from the gateway, whose principal then goes into the context. A
+ * request straight to the subgraph's port gets UNAUTHENTICATED and no data.
+ */
+export function principalFromRequest(
+  config: { FLYWHEEL_AUTH: boolean; FLYWHEEL_GATEWAY_SECRET?: string },
+  logger: Logger,
+): (req: IncomingMessage) => Principal {
+  if (!config.FLYWHEEL_AUTH) {
+    logger.warn('FLYWHEEL_AUTH=off: every request is treated as ADMIN. Use this for local experiments only.');
+    return () => ANONYMOUS_ADMIN;
+  }
+  const secret = config.FLYWHEEL_GATEWAY_SECRET;
+  if (!secret) throw new ConfigError(['FLYWHEEL_GATEWAY_SECRET=(unset): required while FLYWHEEL_AUTH is on (the gateway signs each request with it)']);
+  return (req) => {
+    try {
+      return verifyPrincipal(secret, req.headers);
+    } catch (error) {
+      if (error instanceof SignatureError) {
+        throw new GraphQLError(`Unauthenticated: ${error.message}`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+      throw error;
+    }
+  };
 }
 
 /** Connects, retrying for up to a minute: in a fresh cluster the database may start after us. */
