@@ -121,14 +121,18 @@ describe('roles', () => {
 describe('audit log', () => {
   it('records who did what to which target, and whether it worked', async () => {
     const name = unique('audited');
+    const badName = `bad name! ${unique('x')}`;
     await gqlOk(REGISTER, { name, template: 'audited {x}' }, as('EDITOR'));
-    await gql(REGISTER, { name: 'bad name!', template: 't' }, as('EDITOR'));
-    const { auditLog } = await gqlOk(`query($keyId: ID!) { auditLog(filter: { keyId: $keyId, operation: "registerPrompt" }, first: 10) { nodes { actor role operation target success errorCode requestId at } } }`, {
+    await gql(REGISTER, { name: badName, template: 't' }, as('EDITOR'));
+    const { auditLog } = await gqlOk(`query($keyId: ID!) { auditLog(filter: { keyId: $keyId, operation: "registerPrompt" }, first: 50) { nodes { actor role operation target success errorCode requestId at } } }`, {
       keyId: keys.EDITOR.id,
     });
-    const [failed, succeeded] = auditLog.nodes;
-    expect(succeeded).toMatchObject({ role: 'EDITOR', operation: 'registerPrompt', success: true, target: { input: { name, template: 'audited {x}' } } });
+    type Event = { target: { input: { name: string } }; actor: string };
+    const succeeded = auditLog.nodes.find((event: Event) => event.target.input.name === name);
+    const failed = auditLog.nodes.find((event: Event) => event.target.input.name === badName);
+    expect(succeeded).toMatchObject({ role: 'EDITOR', operation: 'registerPrompt', success: true, errorCode: null, target: { input: { name, template: 'audited {x}' } } });
     expect(succeeded.actor).toContain('test editor');
+    expect(succeeded.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(failed).toMatchObject({ operation: 'registerPrompt', success: false, errorCode: 'BAD_USER_INPUT' });
   });
 
