@@ -1,0 +1,11 @@
+import type { ModelVersionResolvers } from '../__generated__/resolvers-types';
+import type { RegisteredModelModel } from '../models';
+import { tagList } from './connection';
+
+export const ModelVersion: ModelVersionResolvers = {
+  __resolveReference: (reference, { loaders }) => loaders.versionById.load(reference.id),
+  model: async (version, _args, { loaders }) => (await loaders.modelById.load(version.modelId)) as RegisteredModelModel,
+  aliases: (version, _args, { loaders }) => loaders.aliasesOfVersion.load(version.id),
+  tags: (version) => tagList(version.tags),
+  run: (version, _args, { loaders }) => (version.runId ? loaders.runById.load(version.runId) : null),
+};
