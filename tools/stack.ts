@@ -4,11 +4,15 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-export const root = join(__dirname, '..');
+/** The workspace root, found from here whether this runs from source or from a bundle in dist/. */
+export const root = (() => {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'nx.json'))) return dir;
+  throw new Error(`no nx.json above ${__dirname}`);
+})();
 
 export interface StackOptions {
   /** A migrated database for this stack. */

@@ -8,12 +8,19 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createDataSource, resolveDatabase, runMigrationsLocked } from '@flywheel/data';
-import { authEnvShape, createLogger, databaseEnvShape, loadConfig, portSchema, serverEnvShape } from '@flywheel/server';
+import { authEnvShape, createLogger, databaseEnvShape, listSchema, loadConfig, portSchema, serverEnvShape } from '@flywheel/server';
 import { ApiKeyService } from './access/api-key.service';
 import { subgraphUrlVariable } from './config';
 import { ACCESS_SUBGRAPH, subgraphsOf } from './gateway';
 
-const launcherEnvShape = { ...serverEnvShape, ...databaseEnvShape, ...authEnvShape, PORT: portSchema.default(4000) };
+const launcherEnvShape = {
+  ...serverEnvShape,
+  ...databaseEnvShape,
+  ...authEnvShape,
+  PORT: portSchema.default(4000),
+  /** Extra node flags for every child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (not allowed in NODE_OPTIONS). */
+  FLYWHEEL_CHILD_NODE_ARGS: listSchema.default([]),
+};
 
 interface Child {
   name: string;
@@ -102,7 +109,10 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const start = (child: Child) => {
-    child.process = spawn(process.execPath, [child.script], { env: child.env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.process = spawn(process.execPath, [...config.FLYWHEEL_CHILD_NODE_ARGS.flatMap((arg) => arg.split(' ')), child.script], {
+      env: child.env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.process.on('exit', (code, signal) => {
       if (stopping) return;
       child.restarts += 1;
