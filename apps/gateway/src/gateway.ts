@@ -1,16 +1,11 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import {
-  ApolloGateway,
-  LocalGraphQLDataSource,
-  RemoteGraphQLDataSource,
-  type GraphQLDataSourceProcessOptions,
-} from '@apollo/gateway';
+import { ApolloGateway, LocalGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import nodeFetch, { type RequestInit } from 'node-fetch';
 import { errorLoggingPlugin, formatError, signPrincipal, type RequestContext } from '@flywheel/server';
+import { SubgraphDataSource } from './subgraph-data-source';
 
 export interface GatewayContext extends RequestContext {
   /** Headers of the client request that are forwarded to subgraphs. */
@@ -54,8 +49,8 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
 
 /**
  * The federated gateway over a composed supergraph. Subgraph calls reuse
- * keep-alive sockets (the stock fetcher's per-call connections cost more than
- * the subgraph's own work), and carry the caller's principal signed with the
+ * keep-alive sockets through a lean data source (the stock fetcher's per-call
+ * connections and fetch objects cost more than the subgraph's own work), and carry the caller's principal signed with the
  * gateway secret, which is all a subgraph trusts.
  */
 export function createGateway(options: {
@@ -70,16 +65,14 @@ export function createGateway(options: {
 }) {
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets, keepAliveMsecs: 10_000 });
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets, keepAliveMsecs: 10_000 });
-  const fetcher = ((url: string, init?: RequestInit) =>
-    nodeFetch(url, { ...init, agent: (parsed: URL) => (parsed.protocol === 'https:' ? httpsAgent : httpAgent) })) as unknown as typeof fetch;
 
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => {
       if (name === ACCESS_SUBGRAPH) return new LocalGraphQLDataSource(options.accessSchema);
-      return new RemoteGraphQLDataSource<GatewayContext>({
+      return new SubgraphDataSource<GatewayContext>({
         url: options.urlOverrides[name] ?? url,
-        fetcher: fetcher as never,
+        agents: { http: httpAgent, https: httpsAgent },
         willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
           const headers = request.http?.headers;
           if (!headers || !context?.forwardHeaders) return;
