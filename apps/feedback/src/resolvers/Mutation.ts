@@ -1,0 +1,7 @@
+import type { MutationResolvers } from '../__generated__/resolvers-types';
+
+export const Mutation: MutationResolvers = {
+  logInteraction: (_parent, { input }, { feedback, actor }) => feedback.logInteraction(input, actor),
+  logFeedback: (_parent, { input }, { feedback, actor }) => feedback.logFeedback(input, actor),
+  logFeedbackBatch: (_parent, { inputs }, { feedback, actor }) => feedback.logFeedbackBatch(inputs, actor),
+};
