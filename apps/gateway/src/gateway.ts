@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { ApolloGateway, LocalGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { errorLoggingPlugin, formatError, signPrincipal, type RequestContext } from '@flywheel/server';
 import { SubgraphDataSource } from './subgraph-data-source';
 
@@ -24,6 +24,21 @@ export interface QueryLimits {
 /** The subgraph the gateway serves in-process: API keys and the audit log. */
 export const ACCESS_SUBGRAPH = 'access';
 
+const NON_FINITE = 'Non-finite number literal';
+
+/**
+ * Refuses number literals that overflow to Infinity (`1e999`): the planner
+ * cannot print them into subgraph operations, and no field means them.
+ */
+export const finiteNumberLiterals: ValidationRule = (context) => ({
+  FloatValue(node) {
+    if (!Number.isFinite(Number(node.value))) context.reportError(new GraphQLError(`${NON_FINITE} ${node.value}: numbers must be finite`, { nodes: [node] }));
+  },
+  IntValue(node) {
+    if (!Number.isFinite(Number(node.value))) context.reportError(new GraphQLError(`${NON_FINITE} ${node.value}: numbers must be finite`, { nodes: [node] }));
+  },
+});
+
 const LIMIT_MESSAGES: Array<[RegExp, string]> = [
   [/depth limit/i, 'FLYWHEEL_MAX_DEPTH'],
   [/cost limit/i, 'FLYWHEEL_MAX_COST'],
@@ -39,6 +54,7 @@ const LIMIT_MESSAGES: Array<[RegExp, string]> = [
  */
 export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED') {
+    if (formatted.message.startsWith(NON_FINITE)) return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
     const limit = LIMIT_MESSAGES.find(([pattern]) => pattern.test(formatted.message));
     if (limit) {
       return { message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: 'BAD_USER_INPUT', limit: limit[1] } };
@@ -100,7 +116,7 @@ export function createGateway(options: {
     introspection: options.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    validationRules: armor.validationRules,
+    validationRules: [finiteNumberLiterals, ...armor.validationRules],
     plugins: [errorLoggingPlugin<GatewayContext>(), ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]), ...options.plugins],
   });
   return {

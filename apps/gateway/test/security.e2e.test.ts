@@ -188,6 +188,12 @@ describe('limits', () => {
     expect(result.errors?.[0].extensions?.limit).toBe('FLYWHEEL_MAX_ALIASES');
   });
 
+  it('rejects a number literal that overflows to Infinity as bad input, not an internal error', async () => {
+    const result = await gql(`mutation { registerPrompt(input: { name: "overflow", template: "t", modelConfig: { temperature: 1e999 } }) { created } }`);
+    expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0].message).toContain('finite');
+  });
+
   it('rejects a body over the size limit with 413', async () => {
     const response = await fetch(gatewayUrl(), {
       method: 'POST',
