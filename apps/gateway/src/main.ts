@@ -29,7 +29,12 @@ async function main(): Promise<void> {
     dataDir: join(config.FLYWHEEL_DATA_DIR, 'postgres'),
     embeddedPort: config.FLYWHEEL_EMBEDDED_PG_PORT,
   });
-  const dataSource = createDataSource({ url: database.url, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'gateway' });
+  const dataSource = createDataSource({
+    url: database.url,
+    poolSize: config.DATABASE_POOL_SIZE,
+    applicationName: 'gateway',
+    onConnectionError: (error) => logger.warn({ err: error.message }, 'database connection lost; it will be replaced'),
+  });
   await connectWithRetry(dataSource, logger);
   const apiKeys = new ApiKeyService(dataSource, config.FLYWHEEL_KEY_CACHE_MS);
   if (config.FLYWHEEL_BOOTSTRAP_ADMIN_KEY) await apiKeys.ensureBootstrapKey(config.FLYWHEEL_BOOTSTRAP_ADMIN_KEY);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { allEntities, allMigrations } from './schema';
 
@@ -10,6 +11,25 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** Application name shown in `pg_stat_activity`, e.g. the subgraph's name. */
   applicationName?: string;
+  /** Told when a connection fails (the server restarted, an admin ended the backend). */
+  onConnectionError?: (error: Error) => void;
+}
+
+/**
+ * The `pg` module with a Pool that listens for errors on every connection it
+ * opens. A connection that PostgreSQL terminates while TypeORM has it checked
+ * out emits 'error' with no listener attached, which would crash the process;
+ * with the listener the failed query rejects, the pool drops the connection,
+ * and the next query opens a fresh one.
+ */
+function guardedPg(onError: (error: Error) => void): typeof pg {
+  class GuardedPool extends pg.Pool {
+    constructor(config?: pg.PoolConfig) {
+      super(config);
+      this.on('connect', (client) => client.on('error', onError));
+    }
+  }
+  return { ...pg, Pool: GuardedPool } as typeof pg;
 }
 
 /**
@@ -21,6 +41,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url: options.url,
+    driver: guardedPg(options.onConnectionError ?? (() => undefined)),
     entities: allEntities,
     migrations: allMigrations,
     migrationsTableName: 'flywheel_migrations',

@@ -47,7 +47,12 @@ export async function runSubgraph<TContext extends RequestContext>(definition: S
     embeddedPort: config.FLYWHEEL_EMBEDDED_PG_PORT,
     log: (line) => logger.debug({ postgres: line }),
   });
-  const dataSource = createDataSource({ url: database.url, poolSize: config.DATABASE_POOL_SIZE, applicationName: definition.name });
+  const dataSource = createDataSource({
+    url: database.url,
+    poolSize: config.DATABASE_POOL_SIZE,
+    applicationName: definition.name,
+    onConnectionError: (error) => logger.warn({ err: error.message }, 'database connection lost; it will be replaced'),
+  });
   await connectWithRetry(dataSource, logger);
   if (config.FLYWHEEL_MIGRATE_ON_START) {
     const applied = await runMigrationsLocked(dataSource);
