@@ -2,9 +2,11 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ApolloGateway, LocalGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
-import { errorLoggingPlugin, formatError, signPrincipal, type RequestContext } from '@flywheel/server';
+import { GraphQLError, parse, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { errorLoggingPlugin, formatError, signPrincipal, type Principal, type RequestContext } from '@flywheel/server';
 import { SubgraphDataSource } from './subgraph-data-source';
 
 export interface GatewayContext extends RequestContext {
@@ -39,6 +41,33 @@ export const finiteNumberLiterals: ValidationRule = (context) => ({
   },
 });
 
+/**
+ * Refuses documents of more than `maxTokens` tokens before Apollo parses
+ * them (graphql-js stops counting at the limit, so a huge document costs no
+ * more than the limit). It runs only when the document is not cached yet. Any
+ * other syntax error is left to Apollo's own parse, which answers 400.
+ */
+export function tokenLimitPlugin(maxTokens: number): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async parsingDidStart({ source }) {
+          if (source === undefined) return;
+          try {
+            parse(source, { maxTokens });
+          } catch (error) {
+            if (error instanceof GraphQLError && /token limit/i.test(error.message)) {
+              throw new GraphQLError(`Document has more than ${maxTokens} tokens (FLYWHEEL_MAX_TOKENS)`, {
+                extensions: { code: 'BAD_USER_INPUT', limit: 'FLYWHEEL_MAX_TOKENS', http: { status: 400 } },
+              });
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
 const LIMIT_MESSAGES: Array<[RegExp, string]> = [
   [/depth limit/i, 'FLYWHEEL_MAX_DEPTH'],
   [/cost limit/i, 'FLYWHEEL_MAX_COST'],
@@ -53,6 +82,10 @@ const LIMIT_MESSAGES: Array<[RegExp, string]> = [
  * validation failure).
  */
 export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  // Apollo raises this one (an automatic persisted query whose hash is not its query's) as an internal error.
+  if (/provided sha does not match query/i.test(formatted.message)) {
+    return { message: 'The persisted query hash does not match the query sent with it', extensions: { code: 'BAD_REQUEST' } };
+  }
   if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED') {
     if (formatted.message.startsWith(NON_FINITE)) return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
     const limit = LIMIT_MESSAGES.find(([pattern]) => pattern.test(formatted.message));
@@ -82,6 +115,7 @@ export function createGateway(options: {
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets, keepAliveMsecs: 10_000 });
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets, keepAliveMsecs: 10_000 });
 
+  const signatures = new SignatureCache(options.gatewaySecret ?? '');
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => {
@@ -94,7 +128,7 @@ export function createGateway(options: {
           if (!headers || !context?.forwardHeaders) return;
           for (const [key, value] of Object.entries(context.forwardHeaders) as Array<[string, string]>) headers.set(key, value);
           if (context.principal && options.gatewaySecret) {
-            for (const [key, value] of Object.entries(signPrincipal(options.gatewaySecret, context.principal))) headers.set(key, value);
+            for (const [key, value] of Object.entries(signatures.of(context.principal))) headers.set(key, value);
           }
         },
       });
@@ -104,7 +138,9 @@ export function createGateway(options: {
     maxDepth: { n: options.limits.maxDepth, ignoreIntrospection: true },
     costLimit: { maxCost: options.limits.maxCost, ignoreIntrospection: true },
     maxAliases: { n: options.limits.maxAliases },
-    maxTokens: { n: options.limits.maxTokens },
+    // Armor's token limit re-parses in a hook whose errors become HTTP 500s,
+    // syntax errors included; tokenLimitPlugin below does it properly.
+    maxTokens: { enabled: false },
     maxDirectives: { n: options.limits.maxDirectives },
     // Field suggestions help people in Sandbox; the schema is public to introspection anyway.
     blockFieldSuggestion: { enabled: false },
@@ -117,7 +153,15 @@ export function createGateway(options: {
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     validationRules: [finiteNumberLiterals, ...armor.validationRules],
-    plugins: [errorLoggingPlugin<GatewayContext>(), ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]), ...options.plugins],
+    plugins: [
+      // Apollo Sandbox in the browser whatever NODE_ENV says (production mode would replace it
+      // with a page pointing to Studio); without introspection there is nothing for it to show.
+      options.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+      errorLoggingPlugin<GatewayContext>(),
+      tokenLimitPlugin(options.limits.maxTokens),
+      ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
+      ...options.plugins,
+    ],
   });
   return {
     apollo,
@@ -126,6 +170,28 @@ export function createGateway(options: {
       httpsAgent.destroy();
     },
   };
+}
+
+/**
+ * Signed principal headers, reused for a minute per principal: a request
+ * fans out to several subgraphs and a key makes many requests, while a
+ * signature stays valid for SIGNATURE_MAX_AGE_MS (5 minutes).
+ */
+class SignatureCache {
+  private readonly cache = new Map<string, { headers: Record<string, string>; expires: number }>();
+
+  constructor(private readonly secret: string) {}
+
+  of(principal: Principal): Record<string, string> {
+    const key = `${principal.keyId}\u0000${principal.role}\u0000${principal.name}`;
+    const now = Date.now();
+    const cached = this.cache.get(key);
+    if (cached && cached.expires > now) return cached.headers;
+    if (this.cache.size > 10_000) this.cache.clear();
+    const headers = signPrincipal(this.secret, principal, now);
+    this.cache.set(key, { headers, expires: now + 60_000 });
+    return headers;
+  }
 }
 
 /** Headers of the client request that subgraphs see (never the API key itself). */

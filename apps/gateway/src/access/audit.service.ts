@@ -34,7 +34,11 @@ const MAX_ITEMS = 20;
  * size and first items, not copied whole).
  */
 export function auditTarget(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} chars)` : value;
+  if (typeof value === 'string') {
+    // jsonb refuses NUL and lone surrogates; the rejected mutation that carried them is still recorded.
+    const storable = value.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+    return storable.length > MAX_STRING ? `${storable.slice(0, MAX_STRING)}… (${storable.length} chars)` : storable;
+  }
   if (Array.isArray(value)) {
     const items = value.slice(0, MAX_ITEMS).map((item) => auditTarget(item, depth + 1));
     return value.length > MAX_ITEMS ? { count: value.length, first: items } : items;
@@ -42,7 +46,10 @@ export function auditTarget(value: unknown, depth = 0): unknown {
   if (value && typeof value === 'object') {
     if (depth > 4) return '…';
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, SECRET_KEYS.test(key) ? '[redacted]' : auditTarget(item, depth + 1)]),
+      Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+        String(auditTarget(key, depth + 1)),
+        SECRET_KEYS.test(key) ? '[redacted]' : auditTarget(item, depth + 1),
+      ]),
     );
   }
   return value;
@@ -65,7 +72,7 @@ export class AuditService {
   ) {}
 
   record(record: AuditRecord): void {
-    this.buffer.push(record);
+    this.buffer.push({ ...record, target: auditTarget(record.target) });
     if (this.buffer.length >= 500) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
   }
