@@ -94,7 +94,15 @@ async function main(): Promise<void> {
   const supergraphSdl = readFileSync(process.env.FLYWHEEL_SUPERGRAPH_PATH || join(__dirname, 'supergraph.graphql'), 'utf8');
   // The processes of one stack share a gateway secret; a fresh one per start unless configured.
   const gatewaySecret = config.FLYWHEEL_GATEWAY_SECRET ?? randomBytes(32).toString('base64url');
-  const childEnv = { ...process.env, DATABASE_URL: database.url, FLYWHEEL_MIGRATE_ON_START: 'off', FLYWHEEL_GATEWAY_SECRET: gatewaySecret };
+  const childEnv = {
+    // graphql-js skips its development-only checks in production mode, several per input value;
+    // the gateway keeps Apollo Sandbox on explicitly, so nothing a user sees changes.
+    NODE_ENV: 'production',
+    ...process.env,
+    DATABASE_URL: database.url,
+    FLYWHEEL_MIGRATE_ON_START: 'off',
+    FLYWHEEL_GATEWAY_SECRET: gatewaySecret,
+  };
   const subgraphs: Child[] = [];
   for (const { name } of subgraphsOf(supergraphSdl).filter((subgraph) => subgraph.name !== ACCESS_SUBGRAPH)) {
     const script = join(__dirname, '..', name, 'main.js');
