@@ -36,7 +36,7 @@ const MAX_ITEMS = 20;
 export function auditTarget(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
     // jsonb refuses NUL and lone surrogates; the rejected mutation that carried them is still recorded.
-    const storable = value.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+    const storable = value.replaceAll('\u0000', '\uFFFD').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
     return storable.length > MAX_STRING ? `${storable.slice(0, MAX_STRING)}… (${storable.length} chars)` : storable;
   }
   if (Array.isArray(value)) {
