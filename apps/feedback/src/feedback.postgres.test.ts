@@ -60,7 +60,7 @@ async function createExperiment(keys: string[] = ['A', 'B'], weights: number[] =
 /** Rollup rows of an experiment, as numbers. */
 async function rollups(experimentId: string) {
   const rows: Array<{ variant: string; metric: string; n: string; sum: number; sum_sq: number; histogram: string[] | null }> = await dataSource.query(
-    `SELECT variant, metric, n, sum, sum_sq, histogram FROM feedback_rollup WHERE experiment_id = $1 ORDER BY variant, metric`,
+    `SELECT variant, metric, n, sum, sum_sq, histogram FROM feedback_rollup_total WHERE experiment_id = $1 ORDER BY variant, metric`,
     [experimentId],
   );
   return rows.map((r) => ({ variant: r.variant, metric: r.metric, n: Number(r.n), sum: r.sum, sumSq: r.sum_sq, histogram: r.histogram?.map(Number) ?? null }));

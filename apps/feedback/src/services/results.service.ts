@@ -25,7 +25,7 @@ export class ResultsService {
         [valid],
       ) as Promise<Array<{ experiment_id: string; key: string; weight: number }>>,
       this.dataSource.query(
-        `SELECT experiment_id::text AS experiment_id, variant, metric, n, sum, sum_sq, histogram FROM feedback_rollup WHERE experiment_id = ANY($1::uuid[])`,
+        `SELECT experiment_id::text AS experiment_id, variant, metric, n, sum, sum_sq, histogram FROM feedback_rollup_total WHERE experiment_id = ANY($1::uuid[])`,
         [valid],
       ) as Promise<Array<{ experiment_id: string; variant: string; metric: RollupMetric; n: string; sum: number; sum_sq: number; histogram: string[] | null }>>,
       this.dataSource.query(

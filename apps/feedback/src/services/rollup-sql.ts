@@ -5,10 +5,13 @@
 // then one rollup row per metric, upserted in key order so that concurrent
 // statements lock rollup rows in one global order (no deadlock).
 
+// Each connection writes its own shard of the rollup (pg_backend_pid() % 16),
+// so concurrent single-event writers rarely meet on a row lock; readers sum the
+// shards in the feedback_rollup_total view.
 const UPSERT = `
-  INSERT INTO feedback_rollup AS r (experiment_id, variant, metric, n, sum, sum_sq, histogram)
-  SELECT experiment_id, variant, metric, n, sum, sum_sq, histogram FROM metrics ORDER BY experiment_id, variant, metric
-  ON CONFLICT (experiment_id, variant, metric) DO UPDATE SET
+  INSERT INTO feedback_rollup AS r (experiment_id, variant, metric, shard, n, sum, sum_sq, histogram)
+  SELECT experiment_id, variant, metric, (pg_backend_pid() % 16)::smallint, n, sum, sum_sq, histogram FROM metrics ORDER BY experiment_id, variant, metric
+  ON CONFLICT (experiment_id, variant, metric, shard) DO UPDATE SET
     n = r.n + excluded.n, sum = r.sum + excluded.sum, sum_sq = r.sum_sq + excluded.sum_sq,
     histogram = feedback_add_histograms(r.histogram, excluded.histogram), updated_at = now()`;
 

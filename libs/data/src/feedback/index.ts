@@ -3,10 +3,11 @@ import { FeedbackEntity } from './feedback.entity';
 import { FeedbackRollupEntity } from './feedback-rollup.entity';
 import { InteractionEntity } from './interaction.entity';
 import { CreateFeedback1796420000000 } from './migrations/1796420000000-CreateFeedback';
+import { ShardFeedbackRollups1796421000000 } from './migrations/1796421000000-ShardFeedbackRollups';
 
 // Entities and migrations of the feedback subgraph's tables. Each module owns its
 // own lists; libs/data/src/schema.ts joins them into the one migration history.
 export { FeedbackEntity, FeedbackRollupEntity, InteractionEntity };
 
 export const feedbackEntities: EntityClass[] = [InteractionEntity, FeedbackEntity, FeedbackRollupEntity];
-export const feedbackMigrations: MigrationClass[] = [CreateFeedback1796420000000];
+export const feedbackMigrations: MigrationClass[] = [CreateFeedback1796420000000, ShardFeedbackRollups1796421000000];
