@@ -1,6 +1,7 @@
 // The model registry and run tracking end to end: through the gateway over
 // HTTP, against the stack that `npm start` runs, on a real PostgreSQL.
-// Run alone with FLYWHEEL_TEST_SUBGRAPHS=prompt,model-registry.
+// Run alone with FLYWHEEL_TEST_SUBGRAPHS=prompt,experiment,feedback,model-registry (dataset
+// versions, which model versions reference, come from the feedback subgraph).
 import { codes, gql, gqlOk, unique } from './client';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -89,7 +90,11 @@ describe('registered models and versions', () => {
 
   it('stores source, provider, parameters, dataset version id, description and tags, and edits them', async () => {
     const name = await createModel(unique('fields'));
-    const datasetVersionId = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+    // A dataset version must exist (foreign key): an empty snapshot is the cheapest one.
+    const { createDataset } = await gqlOk(`mutation($name: String!) { createDataset(input: { name: $name, filter: { until: "2000-01-01T00:00:00Z" } }) { id } }`, {
+      name: unique('fields-dataset'),
+    });
+    const datasetVersionId = createDataset.id as string;
     const { createModelVersion: version } = await gqlOk(CREATE_VERSION, {
       input: {
         modelName: name,

@@ -179,4 +179,40 @@ describe('model-registry subgraph (in-process)', () => {
     const [holder] = await dataSource.query(`SELECT a.version_id FROM model_alias a JOIN registered_model m ON m.id = a.model_id WHERE m.name = 'alias-race'`);
     expect(holder.version_id).toBe(events[events.length - 1].version_id);
   });
+
+  it('links model versions and runs to dataset versions that exist (lineage), and refuses others before writing', async () => {
+    // A dataset version, written as the feedback subgraph would (this subgraph only reads the table).
+    const [dataset] = await dataSource.query(`INSERT INTO dataset (name) VALUES ('lineage') RETURNING id`);
+    const [datasetVersion] = await dataSource.query(
+      `INSERT INTO dataset_version (dataset_id, version, hash, filter) VALUES ($1, 1, repeat('0', 64), '{}') RETURNING id`,
+      [dataset.id],
+    );
+    await subgraph.registry.createModel({ name: 'lineage-model' });
+    const version = await subgraph.registry.createVersion({ modelName: 'lineage-model', source: 's', datasetVersionId: datasetVersion.id });
+    const run = await subgraph.runs.createRun({ project: 'lineage', datasetVersionId: datasetVersion.id });
+    const result = await execute(
+      `query($representations: [_Any!]!) { _entities(representations: $representations) {
+        ... on ModelVersion { datasetVersionId trainedOn { __typename id } }
+        ... on Run { datasetVersionId dataset { __typename id } }
+      } }`,
+      { representations: [{ __typename: 'ModelVersion', id: version.id }, { __typename: 'Run', id: run.id }] },
+    );
+    expect(result.errors).toBeUndefined();
+    const stub = { __typename: 'DatasetVersion', id: datasetVersion.id };
+    expect(result.data?._entities).toEqual([
+      { datasetVersionId: datasetVersion.id, trainedOn: stub },
+      { datasetVersionId: datasetVersion.id, dataset: stub },
+    ]);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    await expect(subgraph.registry.createVersion({ modelName: 'lineage-model', source: 's', datasetVersionId: unknown })).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND', field: 'datasetVersionId' },
+    });
+    await expect(subgraph.runs.createRun({ project: 'lineage', datasetVersionId: unknown })).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND', field: 'datasetVersionId' },
+    });
+    expect(await count(`SELECT count(*)::int AS n FROM model_version v JOIN registered_model m ON m.id = v.model_id WHERE m.name = 'lineage-model'`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM run WHERE project = 'lineage'`)).toBe(1);
+    // The foreign key stands behind the check.
+    await expect(dataSource.query(`UPDATE run SET dataset_version_id = $1 WHERE id = $2`, [unknown, run.id])).rejects.toThrow(/foreign key/);
+  });
 });

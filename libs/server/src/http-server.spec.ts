@@ -40,6 +40,11 @@ beforeAll(async () => {
     host: '127.0.0.1',
     maxBodyBytes: 1024,
     shutdownGraceMs: 5000,
+    routes: {
+      '/exact': (_req, res) => void res.end('exact'),
+      '/files/*': (_req, res, url) => void res.end(`files:${url.pathname}`),
+      '/files/special/*': (_req, res, url) => void res.end(`special:${url.pathname}`),
+    },
     onShutdown: () => apollo.stop(),
   });
 });
@@ -84,6 +89,15 @@ describe('startHttpServer', () => {
     expect((await json(big)).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
     const malformed = await post('{"query": ');
     expect(malformed.status).toBe(400);
+  });
+
+  it('serves extra routes by exact path or by the longest matching prefix', async () => {
+    const base = server.url.replace('/graphql', '');
+    expect(await (await fetch(`${base}/exact`)).text()).toBe('exact');
+    expect((await fetch(`${base}/exact/more`)).status).toBe(404);
+    expect(await (await fetch(`${base}/files/a.jsonl?x=1`)).text()).toBe('files:/files/a.jsonl');
+    expect(await (await fetch(`${base}/files/special/b`)).text()).toBe('special:/files/special/b');
+    expect((await fetch(`${base}/file`)).status).toBe(404);
   });
 
   it('lets an in-flight request finish on shutdown and refuses new connections', async () => {

@@ -4,7 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from 'pino';
 
-/** Extra routes beside `/graphql`, `/health` and `/ready`, e.g. a download route. */
+/**
+ * Extra routes beside `/graphql`, `/health` and `/ready`, e.g. a download route.
+ * A key is an exact path, or a prefix ending in `*` (`/datasets/*`) that matches every path under it.
+ */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
 export interface HttpServerOptions<TContext extends BaseContext> {
@@ -90,7 +93,7 @@ export async function startHttpServer<TContext extends BaseContext>(
       if (url.pathname === '/graphql' || url.pathname === '/') {
         return await handleGraphql(req, res, url, requestId);
       }
-      const route = options.routes?.[url.pathname];
+      const route = options.routes?.[url.pathname] ?? prefixRoute(options.routes, url.pathname);
       if (route) return await route(req, res, url);
       sendJson(res, 404, { error: `no route ${url.pathname}; GraphQL is at /graphql` });
     } catch (error) {
@@ -171,6 +174,17 @@ export async function startHttpServer<TContext extends BaseContext>(
     return shuttingDown;
   };
   return { server, port, url, shutdown };
+}
+
+/** The handler of the longest `prefix*` route key that `pathname` starts with. */
+function prefixRoute(routes: Record<string, RouteHandler> | undefined, pathname: string): RouteHandler | undefined {
+  let found: { prefix: string; handler: RouteHandler } | undefined;
+  for (const [key, handler] of Object.entries(routes ?? {})) {
+    if (!key.endsWith('*')) continue;
+    const prefix = key.slice(0, -1);
+    if (pathname.startsWith(prefix) && (!found || prefix.length > found.prefix.length)) found = { prefix, handler };
+  }
+  return found?.handler;
 }
 
 /** A client-chosen request id is echoed into logs, so only a short, plain one is accepted. */

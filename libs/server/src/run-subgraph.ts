@@ -5,7 +5,8 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, migrationsApplied, resolveDatabase, runMigrationsLocked } from '@flywheel/data';
 import { GraphQLError } from 'graphql';
 import { actorOf, SignatureError, verifyPrincipal, type Principal } from './auth/principal';
-import { authEnvShape, ConfigError, databaseEnvShape, loadConfig, serverEnvShape, switchSchema } from './config';
+import type { z } from 'zod';
+import { authEnvShape, ConfigError, databaseEnvShape, httpUrlSchema, loadConfig, serverEnvShape, switchSchema } from './config';
 import type { RequestContext } from './graphql';
 import { exitOnSignals, startHttpServer, type RouteHandler, type RunningHttpServer } from './http-server';
 import { createLogger, type Logger } from './logger';
@@ -17,15 +18,23 @@ export const subgraphEnvShape = {
   ...authEnvShape,
   /** Apply pending migrations at start (under the advisory lock). Off when a Job runs them. */
   FLYWHEEL_MIGRATE_ON_START: switchSchema.default(true),
+  /**
+   * Public base URL of the feedback subgraph (e.g. https://flywheel.example.com/feedback), for the
+   * dataset download links it hands out; unset: the address the gateway reached it at. Other subgraphs ignore it.
+   */
+  FLYWHEEL_PUBLIC_FEEDBACK_URL: httpUrlSchema.optional(),
 };
+
+/** A subgraph process's validated settings. */
+export type SubgraphConfig = z.infer<z.ZodObject<typeof subgraphEnvShape>>;
 
 /** What a subgraph app hands to {@link runSubgraph}. */
 export interface SubgraphDefinition<TContext extends RequestContext> {
   name: string;
   /** The port when `PORT` is unset, distinct per subgraph so each can run alone beside the others. */
   defaultPort: number;
-  /** Builds the subgraph's Apollo Server and context factory over a connected DataSource. */
-  create(deps: { dataSource: DataSource; logger: Logger }): {
+  /** Builds the subgraph's Apollo Server and context factory over a connected DataSource (and the process's settings, for those that need them). */
+  create(deps: { dataSource: DataSource; logger: Logger; config: SubgraphConfig }): {
     apollo: ApolloServer<TContext>;
     context(args: { req: IncomingMessage; requestId: string }): Promise<TContext>;
     routes?: Record<string, RouteHandler>;
@@ -58,7 +67,7 @@ export async function runSubgraph<TContext extends RequestContext>(definition: S
     const applied = await runMigrationsLocked(dataSource);
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
-  const { apollo, context: context_, routes } = definition.create({ dataSource, logger });
+  const { apollo, context: context_, routes } = definition.create({ dataSource, logger, config });
   const protectedLabels = new Set(config.FLYWHEEL_PROTECTED_LABELS);
   await apollo.start();
   let migrated = false;

@@ -1,5 +1,8 @@
 import { scalarResolvers } from '@flywheel/server';
 import type { Resolvers } from '../__generated__/resolvers-types';
+import { Dataset } from './Dataset';
+import { DatasetItem } from './DatasetItem';
+import { DatasetVersion } from './DatasetVersion';
 import { Experiment } from './Experiment';
 import { Feedback } from './Feedback';
 import { Interaction } from './Interaction';
@@ -13,4 +16,7 @@ export const resolvers: Resolvers = {
   Experiment,
   Interaction,
   Feedback,
+  Dataset,
+  DatasetVersion,
+  DatasetItem,
 };

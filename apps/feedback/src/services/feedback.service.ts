@@ -297,6 +297,16 @@ export class FeedbackService {
     return requestIds.map((id) => byRequest.get(id) ?? null);
   }
 
+  /** The interaction of each id (null where there is none). */
+  async interactionsById(ids: readonly string[]): Promise<Array<InteractionModel | null>> {
+    const valid = ids.filter(isUuid);
+    const rows: InteractionDbRow[] = valid.length
+      ? await this.dataSource.query(`SELECT ${INTERACTION_COLUMNS} FROM interaction WHERE id = ANY($1::uuid[])`, [valid])
+      : [];
+    const byId = new Map(rows.map((row) => [row.id, toInteraction(row)]));
+    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+  }
+
   /** Feedback about each request id, oldest first. */
   async feedbackByRequestId(requestIds: readonly string[]): Promise<FeedbackModel[][]> {
     const rows: FeedbackDbRow[] = await this.dataSource.query(

@@ -32,7 +32,7 @@ export type Artifact = {
 };
 
 export type CreateModelVersionInput = {
-  /** The dataset version it was trained on (a UUID). */
+  /** The dataset version it was trained on (it must exist: createDataset). */
   datasetVersionId?: InputMaybe<Scalars['ID']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   /** The registered model (it must exist). */
@@ -48,7 +48,7 @@ export type CreateModelVersionInput = {
 };
 
 export type CreateRunInput = {
-  /** The dataset version used (a UUID). */
+  /** The dataset version evaluated on (it must exist: createDataset). */
   datasetVersionId?: InputMaybe<Scalars['ID']['input']>;
   /** The A/B experiment the run belongs to (a UUID). */
   experimentId?: InputMaybe<Scalars['ID']['input']>;
@@ -58,6 +58,12 @@ export type CreateRunInput = {
   /** The prompt version evaluated (it must exist). */
   promptVersionId?: InputMaybe<Scalars['ID']['input']>;
   tags?: InputMaybe<Array<RegistryTagInput>>;
+};
+
+/** A dataset version (owned by the feedback subgraph). */
+export type DatasetVersion = {
+  __typename?: 'DatasetVersion';
+  id: Scalars['ID']['output'];
 };
 
 /** An A/B experiment (experiment subgraph). */
@@ -155,6 +161,8 @@ export type ModelVersion = {
   source: Scalars['String']['output'];
   stage: ModelStage;
   tags: Array<RegistryTag>;
+  /** The dataset version it was trained on (lineage back to the interactions and feedback it came from). */
+  trainedOn: Maybe<DatasetVersion>;
   updatedAt: Scalars['DateTime']['output'];
   /** 1, 2, 3 … per model, in registration order. */
   version: Scalars['Int']['output'];
@@ -535,6 +543,8 @@ export type Run = {
   artifact: Maybe<Artifact>;
   /** Artifacts by path (select `text` to read them). */
   artifacts: Array<Artifact>;
+  /** The dataset version the run evaluated on, so metrics are comparable across models. */
+  dataset: Maybe<DatasetVersion>;
   /** Id of the dataset version the run used, if given. */
   datasetVersionId: Maybe<Scalars['ID']['output']>;
   endedAt: Maybe<Scalars['DateTime']['output']>;
@@ -745,6 +755,7 @@ export type ResolversTypes = ResolversObject<{
   CreateModelVersionInput: CreateModelVersionInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CreateRunInput: CreateRunInput;
+  DatasetVersion: ResolverTypeWrapper<DatasetVersion>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Experiment: ResolverTypeWrapper<Experiment>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -789,6 +800,7 @@ export type ResolversParentTypes = ResolversObject<{
   CreateModelVersionInput: CreateModelVersionInput;
   ID: Scalars['ID']['output'];
   CreateRunInput: CreateRunInput;
+  DatasetVersion: DatasetVersion;
   DateTime: Scalars['DateTime']['output'];
   Experiment: Experiment;
   JSON: Scalars['JSON']['output'];
@@ -826,6 +838,10 @@ export type ArtifactResolvers<ContextType = Context, ParentType extends Resolver
   path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type DatasetVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetVersion'] = ResolversParentTypes['DatasetVersion']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -879,6 +895,7 @@ export type ModelVersionResolvers<ContextType = Context, ParentType extends Reso
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   stage?: Resolver<ResolversTypes['ModelStage'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['RegistryTag']>, ParentType, ContextType>;
+  trainedOn?: Resolver<Maybe<ResolversTypes['DatasetVersion']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
@@ -963,6 +980,7 @@ export type RunResolvers<ContextType = Context, ParentType extends ResolversPare
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Run']> | FederationReferenceType, FederationReferenceType, ContextType>;
   artifact?: Resolver<Maybe<ResolversTypes['Artifact']>, ParentType, ContextType, RequireFields<RunArtifactArgs, 'path'>>;
   artifacts?: Resolver<Array<ResolversTypes['Artifact']>, ParentType, ContextType>;
+  dataset?: Resolver<Maybe<ResolversTypes['DatasetVersion']>, ParentType, ContextType>;
   datasetVersionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   experiment?: Resolver<Maybe<ResolversTypes['Experiment']>, ParentType, ContextType>;
@@ -1005,6 +1023,7 @@ export type RunEdgeResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Artifact?: ArtifactResolvers<ContextType>;
+  DatasetVersion?: DatasetVersionResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Experiment?: ExperimentResolvers<ContextType>;
   JSON?: GraphQLScalarType;

@@ -8,4 +8,6 @@ export const ModelVersion: ModelVersionResolvers = {
   aliases: (version, _args, { loaders }) => loaders.aliasesOfVersion.load(version.id),
   tags: (version) => tagList(version.tags),
   run: (version, _args, { loaders }) => (version.runId ? loaders.runById.load(version.runId) : null),
+  // The feedback subgraph's entity: the gateway resolves the rest of it there.
+  trainedOn: (version) => (version.datasetVersionId ? { __typename: 'DatasetVersion', id: version.datasetVersionId } : null),
 };

@@ -12,6 +12,7 @@ export const Run: RunResolvers = {
   // Entities of other subgraphs: the gateway resolves the rest of them there.
   promptVersion: (run) => (run.promptVersionId ? { __typename: 'PromptVersion', id: run.promptVersionId } : null),
   experiment: (run) => (run.experimentId ? { __typename: 'Experiment', id: run.experimentId } : null),
+  dataset: (run) => (run.datasetVersionId ? { __typename: 'DatasetVersion', id: run.datasetVersionId } : null),
   modelVersions: (run, _args, { loaders }) => loaders.versionsOfRun.load(run.id),
 };
 

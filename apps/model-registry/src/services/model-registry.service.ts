@@ -17,6 +17,7 @@ import {
   tagMap,
   type Page,
 } from './validation';
+import { requireDatasetVersion } from './lineage';
 
 export interface CreateModelVersionInput {
   modelName: string;
@@ -177,6 +178,7 @@ export class ModelRegistryService {
         const runs = await manager.query(`SELECT 1 FROM run WHERE id = $1`, [input.runId]);
         if (runs.length === 0) throw new NotFoundError(`No run with id '${input.runId}'`, { field: 'runId', runId: input.runId });
       }
+      await requireDatasetVersion(manager, input.datasetVersionId);
       const version = model.version_count + 1;
       const [row]: VersionRow[] = await manager.query(
         `INSERT INTO model_version AS v (model_id, version, source, provider, parameters, run_id, dataset_version_id, description, tags, created_by)

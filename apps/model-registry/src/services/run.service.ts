@@ -21,6 +21,7 @@ import {
   tagMap,
   type Page,
 } from './validation';
+import { requireDatasetVersion } from './lineage';
 
 export interface CreateRunInput {
   project: string;
@@ -133,6 +134,7 @@ export class RunService {
           throw new NotFoundError(`No prompt version with id '${input.promptVersionId}'`, { field: 'promptVersionId', promptVersionId: input.promptVersionId });
         }
       }
+      await requireDatasetVersion(manager, input.datasetVersionId);
       const [row]: RunRow[] = await manager.query(
         `INSERT INTO run AS r (project, name, prompt_version_id, experiment_id, dataset_version_id, created_by)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${RUN_COLUMNS}`,

@@ -19,7 +19,7 @@ export type CreateExperimentInput = {
 };
 
 export type CreateModelVersionInput = {
-  /** The dataset version it was trained on (a UUID). */
+  /** The dataset version it was trained on (it must exist: createDataset). */
   datasetVersionId?: string | number | null | undefined;
   description?: string | null | undefined;
   /** The registered model (it must exist). */
@@ -35,7 +35,7 @@ export type CreateModelVersionInput = {
 };
 
 export type CreateRunInput = {
-  /** The dataset version used (a UUID). */
+  /** The dataset version evaluated on (it must exist: createDataset). */
   datasetVersionId?: string | number | null | undefined;
   /** The A/B experiment the run belongs to (a UUID). */
   experimentId?: string | number | null | undefined;

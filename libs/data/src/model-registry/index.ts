@@ -9,6 +9,7 @@ import { RunMetricEntity } from './run-metric.entity';
 import { RunTagEntity } from './run-tag.entity';
 import { RunArtifactEntity } from './run-artifact.entity';
 import { CreateModelRegistry1796430000000 } from './migrations/1796430000000-CreateModelRegistry';
+import { ReferenceDatasetVersions1796460000000 } from './migrations/1796460000000-ReferenceDatasetVersions';
 
 export {
   RegisteredModelEntity,
@@ -38,4 +39,4 @@ export const modelRegistryEntities: EntityClass[] = [
   RunTagEntity,
   RunArtifactEntity,
 ];
-export const modelRegistryMigrations: MigrationClass[] = [CreateModelRegistry1796430000000];
+export const modelRegistryMigrations: MigrationClass[] = [CreateModelRegistry1796430000000, ReferenceDatasetVersions1796460000000];

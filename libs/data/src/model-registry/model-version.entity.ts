@@ -39,7 +39,7 @@ export class ModelVersionEntity {
   @JoinColumn({ name: 'run_id' })
   run?: RunEntity | null;
 
-  /** The dataset version it was trained on; the feedback module adds the foreign key with that table. */
+  /** The dataset version it was trained on (foreign key to dataset_version, migration 1796460000000: versions are immutable). */
   @Column({ name: 'dataset_version_id', type: 'uuid', nullable: true })
   datasetVersionId!: string | null;
 

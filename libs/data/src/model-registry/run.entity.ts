@@ -26,6 +26,7 @@ export class RunEntity {
   @Column({ name: 'experiment_id', type: 'uuid', nullable: true })
   experimentId!: string | null;
 
+  /** The dataset version it evaluated on (foreign key to dataset_version, migration 1796460000000). */
   @Column({ name: 'dataset_version_id', type: 'uuid', nullable: true })
   datasetVersionId!: string | null;
 

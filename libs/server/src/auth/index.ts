@@ -1,3 +1,4 @@
 export * from './roles';
 export * from './principal';
 export * from './enforce';
+export * from './download-token';
