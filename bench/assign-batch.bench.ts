@@ -14,6 +14,7 @@
  * whole request within 3× the bare in-process cost (the gateway, HTTP and
  * GraphQL layers may add at most twice the work itself).
  */
+import { runningAsScript } from './bench-row';
 import { Client } from 'pg';
 import { assignMany } from '../libs/core/src';
 
@@ -95,7 +96,7 @@ export async function runAssignBatchBench(url: string): Promise<AssignBatchBench
   return { name: 'assign-batch', unit: 'ms', ours: oursMs, baseline: baselineMs, ratio, goal: GOAL, pass: ratio <= GOAL };
 }
 
-if (require.main === module) {
+if (runningAsScript('assign-batch.bench')) {
   const url = process.env.FLYWHEEL_BENCH_URL;
   if (!url) {
     console.error('set FLYWHEEL_BENCH_URL to a running gateway, e.g. http://localhost:4000/graphql');

@@ -9,6 +9,7 @@
  * `runAssignmentBench()` for a later `npm run bench`. The goal (issue 3):
  * at most half of GrowthBook's per-call cost while staying md5-compatible.
  */
+import { runningAsScript } from './bench-row';
 import * as crypto from 'node:crypto';
 import { GrowthBookClient } from '@growthbook/growthbook';
 import { assign, assignMany, assignmentBucket, pickVariant } from '../libs/core/src';
@@ -135,7 +136,7 @@ function format(rows: BenchRow[]): string {
   return lines.join('\n');
 }
 
-if (require.main === module) {
+if (runningAsScript('assignment.bench')) {
   runAssignmentBench().then(
     (rows) => {
       console.log(`assignment benchmark, ns/call (node ${process.version}, ${IDS.length} unit ids, median of 15 interleaved rounds)`);

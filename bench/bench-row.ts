@@ -21,3 +21,13 @@ export function benchRow(row: Omit<BenchRow, 'ratio' | 'pass'>): BenchRow {
   const ratio = row.ours / row.baseline;
   return { ...row, ratio, pass: row.better === 'higher' ? ratio >= row.goal : ratio <= row.goal };
 }
+
+/**
+ * True when `name` (e.g. 'ingest.bench') is the script being run, directly
+ * with tsx or bundled by tools/run-ts.mjs. `require.main === module` cannot
+ * tell: in a bundle every module shares the bundle's `module`.
+ */
+export function runningAsScript(name: string): boolean {
+  const script = process.argv[1] ?? '';
+  return script.endsWith(`${name}.ts`) || script.endsWith(`${name}.js`);
+}

@@ -8,9 +8,14 @@
  *
  *   FLYWHEEL_BENCH_URL=http://127.0.0.1:4000/graphql DATABASE_URL=postgres://… npx tsx bench/ingest.bench.ts
  *
+ * Both sides send with the same number of concurrent producers
+ * (FLYWHEEL_BENCH_INGEST_CONCURRENCY, default 4: an ingestion tier is several
+ * product backends at once, and the raw side gets as many connections).
+ *
  * Goal (issue 5): at least 50 % of the raw rate. FLYWHEEL_BENCH_BATCHES sets
- * the batches per side and round (default 10; 3 rounds).
+ * the batches per side and round (default 12; 3 rounds).
  */
+import { runningAsScript } from './bench-row';
 import { Client } from 'pg';
 import { benchEnv, gql, median, startedExperiment, type FeedbackBenchRow } from './feedback-bench-support';
 
@@ -39,11 +44,25 @@ const RAW_INSERT = `
 
 /** Runs the comparison (`apiKey`: an ADMIN key when authentication is on); returns one row with both rates (rows/s) and ours/raw. */
 export async function runIngestBench(url: string, databaseUrl: string, apiKey = process.env.FLYWHEEL_BENCH_API_KEY): Promise<FeedbackBenchRow> {
-  const batches = Number(process.env.FLYWHEEL_BENCH_BATCHES ?? 10);
+  const batches = Number(process.env.FLYWHEEL_BENCH_BATCHES ?? 12);
+  const concurrency = Number(process.env.FLYWHEEL_BENCH_INGEST_CONCURRENCY ?? 4);
   const rounds = 3;
   const experiment = await startedExperiment(url, 'bench-ingest', apiKey);
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
+  const clients = Array.from({ length: concurrency }, () => new Client({ connectionString: databaseUrl }));
+  await Promise.all(clients.map((client) => client.connect()));
+  const client = clients[0];
+  /** Sends `batches` batches with `concurrency` producers, each taking the next batch when done. */
+  const drive = async (send: (producer: number, batch: number) => Promise<void>) => {
+    let taken = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, producer) => {
+        while (taken < batches) {
+          taken += 1;
+          await send(producer, next++);
+        }
+      }),
+    );
+  };
   const ours: number[] = [];
   const raw: number[] = [];
   let next = 0;
@@ -53,14 +72,14 @@ export async function runIngestBench(url: string, databaseUrl: string, apiKey = 
     await rawBatch(client, batchOf(experiment.id, `${experiment.name}-rawwarm`, next++));
     for (let round = 0; round < rounds; round++) {
       let start = process.hrtime.bigint();
-      for (let b = 0; b < batches; b++) await gqlBatch(url, apiKey, batchOf(experiment.id, `${experiment.name}-gw`, next++));
+      await drive((_, batch) => gqlBatch(url, apiKey, batchOf(experiment.id, `${experiment.name}-gw`, batch)));
       ours.push((batches * BATCH_SIZE) / (Number(process.hrtime.bigint() - start) / 1e9));
       start = process.hrtime.bigint();
-      for (let b = 0; b < batches; b++) await rawBatch(client, batchOf(experiment.id, `${experiment.name}-raw`, next++));
+      await drive((producer, batch) => rawBatch(clients[producer], batchOf(experiment.id, `${experiment.name}-raw`, batch)));
       raw.push((batches * BATCH_SIZE) / (Number(process.hrtime.bigint() - start) / 1e9));
     }
   } finally {
-    await client.end();
+    await Promise.all(clients.map((each) => each.end()));
   }
   const oursRate = median(ours);
   const baseline = median(raw);
@@ -85,7 +104,7 @@ async function rawBatch(client: Client, items: Item[]): Promise<void> {
   ]);
 }
 
-if (require.main === module) {
+if (runningAsScript('ingest.bench')) {
   const { url, databaseUrl } = benchEnv();
   runIngestBench(url, databaseUrl)
     .then((row) => {

@@ -12,6 +12,7 @@
  * `feedback_rollup` with the service's own rollup SQL (`rollup-sql.ts`). Both experiments get the same 2 000 exposures through
  * `assignBatch`, so the sample-ratio check is part of the timing.
  */
+import { runningAsScript } from './bench-row';
 import { Client } from 'pg';
 import { feedbackRollupCtes } from '../apps/feedback/src/services/rollup-sql';
 import { benchEnv, gql, median, startedExperiment, type FeedbackBenchRow } from './feedback-bench-support';
@@ -59,7 +60,7 @@ export async function runResultsBench(
       console.error(`seeded ${rows} rows for ${experiment.name} in ${((Date.now() - start) / 1000).toFixed(1)} s`);
     }
     await client.query('ANALYZE feedback');
-    const [{ n }] = (await client.query(`SELECT n FROM feedback_rollup WHERE experiment_id = $1 AND metric = 'RATING' AND variant = 'A'`, [large.id])).rows;
+    const [{ n }] = (await client.query(`SELECT n FROM feedback_rollup_total WHERE experiment_id = $1 AND metric = 'RATING' AND variant = 'A'`, [large.id])).rows;
     if (Number(n) !== Math.ceil(sizes.large / 2) && Number(n) !== Math.floor(sizes.large / 2)) throw new Error(`rollup of the large experiment has n = ${n}`);
   } finally {
     await client.end();
@@ -90,7 +91,7 @@ export async function runResultsBench(
   };
 }
 
-if (require.main === module) {
+if (runningAsScript('results.bench')) {
   const { url, databaseUrl } = benchEnv();
   runResultsBench(url, databaseUrl, { small: 10_000, large: Number(process.env.FLYWHEEL_BENCH_ROWS ?? 10_000_000) })
     .then((row) => {

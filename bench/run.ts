@@ -4,7 +4,8 @@
  * benchmark, prints `name  ours  baseline  ratio`, and writes
  * bench/results/latest.json and latest.svg. Each figure is measured beside
  * its baseline in the same run, because these machines are shared and noisy.
- * FLYWHEEL_BENCH_QUICK=1 scales the sizes down for a smoke run.
+ * FLYWHEEL_BENCH_QUICK=1 scales the sizes down for a smoke run;
+ * FLYWHEEL_BENCH_ONLY=gateway,ingest runs some of them.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,9 +16,17 @@ import { migrate, withDatabase } from '../libs/data/src/testing/test-database';
 import { freePort, root, startStack } from '../tools/stack';
 import type { BenchRow } from './bench-row';
 import { renderChart } from './chart';
+import { runAssignBatchBench } from './assign-batch.bench';
+import { runAssignmentBench } from './assignment.bench';
+import { runFeedbackLatencyBench } from './feedback-latency.bench';
 import { runGatewayBench } from './gateway.bench';
+import { runIngestBench } from './ingest.bench';
+import { runResultsBench } from './results.bench';
 
-type Bench = (context: BenchContext) => Promise<BenchRow | BenchRow[]>;
+type Bench = (context: BenchContext) => Promise<BenchRowLike | BenchRowLike[]>;
+
+/** What the benches return; older ones leave out `better`, which their unit implies. */
+type BenchRowLike = Omit<BenchRow, 'better'> & { better?: BenchRow['better'] };
 
 export interface BenchContext {
   gatewayUrl: string;
@@ -28,21 +37,11 @@ export interface BenchContext {
   quick: boolean;
 }
 
-/** The benchmarks, in the order of the table. Each is skipped with a note if its subgraph is absent. */
-async function benches(): Promise<Array<{ name: string; needs?: string; run: Bench }>> {
-  const list: Array<{ name: string; needs?: string; run: Bench }> = [];
-  const optional = async <T>(path: string): Promise<T | null> => {
-    try {
-      return (await import(path)) as T;
-    } catch {
-      return null;
-    }
-  };
-  const ingest = await optional<{ runIngestBench?: (url: string, db: string, key?: string) => Promise<BenchRow> }>('./ingest.bench');
-  if (ingest?.runIngestBench) list.push({ name: 'ingest', needs: 'feedback', run: (c) => ingest.runIngestBench!(c.gatewayUrl, c.databaseUrl, c.adminKey) });
-  const latency = await optional<{ runFeedbackLatencyBench?: (c: BenchContext) => Promise<BenchRow> }>('./feedback-latency.bench');
-  if (latency?.runFeedbackLatencyBench) list.push({ name: 'feedback-latency', needs: 'feedback', run: (c) => latency.runFeedbackLatencyBench!(c) });
-  list.push({
+/** The benchmarks, in the order of the table. `needs` names the subgraph a bench talks to. */
+const BENCHES: Array<{ name: string; needs?: string; run: Bench }> = [
+  { name: 'ingest', needs: 'feedback', run: (c) => runIngestBench(c.gatewayUrl, c.databaseUrl, c.adminKey) },
+  { name: 'feedback-latency', needs: 'feedback', run: (c) => runFeedbackLatencyBench(c) },
+  {
     name: 'gateway',
     needs: 'prompt',
     run: (c) =>
@@ -53,21 +52,28 @@ async function benches(): Promise<Array<{ name: string; needs?: string; run: Ben
         gatewaySecret: c.gatewaySecret,
         seconds: c.quick ? 2 : undefined,
       }),
-  });
-  const assignBatch = await optional<{ runAssignBatchBench?: (url: string, key?: string) => Promise<BenchRow> }>('./assign-batch.bench');
-  if (assignBatch?.runAssignBatchBench) list.push({ name: 'assign-batch', needs: 'experiment', run: (c) => assignBatch.runAssignBatchBench!(c.gatewayUrl, c.adminKey) });
-  const assignment = await optional<{ runAssignmentBench?: () => Promise<BenchRow[]> }>('./assignment.bench');
-  if (assignment?.runAssignmentBench) list.push({ name: 'assign', run: () => assignment.runAssignmentBench!() });
-  const results = await optional<{ runResultsBench?: (url: string, db: string, sizes: { small: number; large: number }, key?: string) => Promise<BenchRow> }>('./results.bench');
-  if (results?.runResultsBench) {
-    list.push({
-      name: 'results',
-      needs: 'feedback',
-      run: (c) =>
-        results.runResultsBench!(c.gatewayUrl, c.databaseUrl, { small: 10_000, large: c.quick ? 100_000 : Number(process.env.FLYWHEEL_BENCH_ROWS ?? 10_000_000) }, c.adminKey),
-    });
-  }
-  return list;
+  },
+  {
+    name: 'assign-batch',
+    needs: 'experiment',
+    run: (c) => {
+      // This bench reads its database and key from the environment.
+      process.env.DATABASE_URL = c.databaseUrl;
+      process.env.FLYWHEEL_BENCH_API_KEY = c.adminKey;
+      return runAssignBatchBench(c.gatewayUrl);
+    },
+  },
+  { name: 'assign', run: () => runAssignmentBench() },
+  {
+    name: 'results',
+    needs: 'feedback',
+    run: (c) =>
+      runResultsBench(c.gatewayUrl, c.databaseUrl, { small: 10_000, large: c.quick ? 100_000 : Number(process.env.FLYWHEEL_BENCH_ROWS ?? 10_000_000) }, c.adminKey),
+  },
+];
+
+function complete(row: BenchRowLike): BenchRow {
+  return { ...row, better: row.better ?? (/\/s$/.test(row.unit) ? 'higher' : 'lower') };
 }
 
 function format(value: number): string {
@@ -117,14 +123,15 @@ async function main(): Promise<void> {
         subgraphPorts: stack.subgraphPorts,
         quick,
       };
-      for (const bench of await benches()) {
+      const only = process.env.FLYWHEEL_BENCH_ONLY?.split(',');
+      for (const bench of BENCHES.filter((candidate) => !only || only.includes(candidate.name))) {
         if (bench.needs && !stack.subgraphPorts[bench.needs]) {
           console.error(`skipping ${bench.name}: the ${bench.needs} subgraph is not part of this build`);
           continue;
         }
         console.error(`running ${bench.name}…`);
         const result = await bench.run(context);
-        rows.push(...(Array.isArray(result) ? result : [result]));
+        rows.push(...(Array.isArray(result) ? result : [result]).map(complete));
       }
     } finally {
       await stack.stop();
