@@ -5,3 +5,4 @@ export * from './http-server';
 export * from './graphql';
 export * from './run-subgraph';
 export * from './auth';
+export * from './pagination';

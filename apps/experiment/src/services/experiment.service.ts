@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { assignMany, assignmentBucket, checkLayerSlices, normaliseWeights } from '@flywheel/core';
 import { isUniqueViolation } from '@flywheel/data';
-import { BadUserInputError, ConflictError, NotFoundError } from '@flywheel/server';
+import { BadUserInputError, ConflictError, NotFoundError, checkPageSize, decodeCursor, encodeCursor, type Page } from '@flywheel/server';
 import type {
   AssignmentModel,
   ExperimentEventModel,
@@ -16,7 +16,6 @@ import {
   checkExperimentName,
   checkJson,
   checkLayer,
-  checkPageSize,
   checkText,
   checkUnitId,
   checkUuid,
@@ -57,12 +56,6 @@ export interface UpdateExperimentInput {
   trafficAllocation?: number | null;
   layer?: LayerInput | null;
   clearLayer?: boolean | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  hasNextPage: boolean;
-  cursorOf(item: T): string;
 }
 
 type Transition = 'start' | 'pause' | 'complete';
@@ -620,15 +613,5 @@ export class ExperimentService {
       throw error;
     }
   }
-}
-
-function encodeCursor(value: string): string {
-  return Buffer.from(value, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string, field: string): string {
-  const value = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!value || encodeCursor(value) !== cursor) throw new BadUserInputError(`${field} is not a cursor of this list`, { field });
-  return value;
 }
 

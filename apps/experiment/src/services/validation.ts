@@ -85,10 +85,3 @@ export function checkUnitId(unitId: string, field: string): void {
   checkText(unitId, field, MAX_UNIT_ID_LENGTH);
 }
 
-export function checkPageSize(first: number | null | undefined, field = 'first', max = 100): number {
-  const size = first ?? 20;
-  if (!Number.isInteger(size) || size < 1 || size > max) {
-    throw new BadUserInputError(`${field} must be between 1 and ${max}; got ${size}`, { field });
-  }
-  return size;
-}

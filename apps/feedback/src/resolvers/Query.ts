@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types';
-import { connection } from './connection';
+import { connection } from '@flywheel/server';
 
 export const Query: QueryResolvers = {
   feedbackSummary: async (_parent, { experimentId, metric }, { results, loaders }) =>

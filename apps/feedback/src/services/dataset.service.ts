@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { BadUserInputError, NotFoundError } from '@flywheel/server';
+import { BadUserInputError, NotFoundError, decodeCursor, encodeCursor, type Page } from '@flywheel/server';
 import type { DatasetExportFormatValue, DatasetItemModel, DatasetModel, DatasetVersionModel } from '../models';
 import {
   itemContent,
@@ -18,12 +18,6 @@ export interface CreateDatasetInput {
   name: string;
   description?: string | null;
   filter: DatasetFilterInput;
-}
-
-export interface Page<T> {
-  items: T[];
-  hasNextPage: boolean;
-  cursorOf(item: T): string;
 }
 
 /** `exportDataset` returns the JSONL inline up to this many items; beyond, the download route streams it. */
@@ -448,14 +442,4 @@ export function checkFormat(format: string): asserts format is DatasetExportForm
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new BadUserInputError(`format must be one of ${EXPORT_FORMATS.join(', ')}`, { field: 'format' });
   }
-}
-
-function encodeCursor(value: string): string {
-  return Buffer.from(value, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const value = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!value || encodeCursor(value) !== cursor) throw new BadUserInputError('after is not a cursor of this list', { field: 'after' });
-  return value;
 }

@@ -1,6 +1,6 @@
 import type { ModelVersionResolvers } from '../__generated__/resolvers-types';
 import type { RegisteredModelModel } from '../models';
-import { tagList } from './connection';
+import { tagList } from './tag-list';
 
 export const ModelVersion: ModelVersionResolvers = {
   __resolveReference: (reference, { loaders }) => loaders.versionById.load(reference.id),

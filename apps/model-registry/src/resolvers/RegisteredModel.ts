@@ -1,6 +1,6 @@
 import type { ModelAliasResolvers, ModelRegistryEventResolvers, RegisteredModelResolvers } from '../__generated__/resolvers-types';
 import type { ModelVersionModel } from '../models';
-import { tagList } from './connection';
+import { tagList } from './tag-list';
 
 export const RegisteredModel: RegisteredModelResolvers = {
   __resolveReference: (reference, { loaders }) => loaders.modelByName.load(reference.name),

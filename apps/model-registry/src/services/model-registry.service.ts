@@ -1,12 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { BadUserInputError, ConflictError, NotFoundError } from '@flywheel/server';
+import { BadUserInputError, ConflictError, NotFoundError, checkPageSize, type Page } from '@flywheel/server';
 import type { ModelAliasModel, ModelRegistryEventModel, ModelStage, ModelVersionModel, RegisteredModelModel } from '../models';
 import {
   checkAlias,
   checkJsonObject,
   checkKey,
   checkName,
-  checkPageSize,
   checkText,
   checkUuid,
   decodeCursor,
@@ -15,7 +14,6 @@ import {
   MAX_SOURCE_LENGTH,
   MAX_TAG_VALUE,
   tagMap,
-  type Page,
 } from './validation';
 import { requireDatasetVersion } from './lineage';
 

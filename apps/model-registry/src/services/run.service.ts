@@ -1,12 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { BadUserInputError, ConflictError, NotFoundError } from '@flywheel/server';
+import { BadUserInputError, ConflictError, NotFoundError, checkPageSize, type Page } from '@flywheel/server';
 import type { ArtifactModel, RunComparisonRowModel, RunModel, RunStatus } from '../models';
 import {
   checkArtifactPath,
   checkCount,
   checkKey,
   checkName,
-  checkPageSize,
   checkText,
   checkUuid,
   decodeCursor,
@@ -19,7 +18,6 @@ import {
   MAX_STEP,
   MAX_TAG_VALUE,
   tagMap,
-  type Page,
 } from './validation';
 import { requireDatasetVersion } from './lineage';
 

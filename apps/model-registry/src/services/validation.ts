@@ -85,14 +85,6 @@ export function checkJsonObject(value: unknown, field: string, maxBytes = MAX_JS
   }
 }
 
-export function checkPageSize(first: number | null | undefined, field = 'first', max = 100): number {
-  const size = first ?? 20;
-  if (!Number.isInteger(size) || size < 1 || size > max) {
-    throw new BadUserInputError(`${field} must be between 1 and ${max}; got ${size}`, { field });
-  }
-  return size;
-}
-
 export function checkCount(items: readonly unknown[], field: string, max: number): void {
   if (items.length > max) throw new BadUserInputError(`${field} has ${items.length} items; the limit is ${max} per call`, { field, limit: max });
 }
@@ -144,8 +136,3 @@ export function decodeCursor<T>(cursor: string, field: string, valid: (value: un
   return value;
 }
 
-export interface Page<T> {
-  items: T[];
-  hasNextPage: boolean;
-  cursorOf(item: T): string;
-}

@@ -1,5 +1,5 @@
 import type { PromptResolvers } from '../__generated__/resolvers-types';
-import { connection } from './connection';
+import { connection } from '@flywheel/server';
 
 export const Prompt: PromptResolvers = {
   __resolveReference: (reference, { loaders }) => loaders.promptByName.load(reference.name),

@@ -9,7 +9,7 @@ import {
   type ModelConfig,
   type ModelConfigInput,
 } from '@flywheel/core';
-import { BadUserInputError, NotFoundError } from '@flywheel/server';
+import { BadUserInputError, NotFoundError, checkPageSize, decodeCursor, encodeCursor, type Page } from '@flywheel/server';
 import type {
   PromptDiffModel,
   PromptLabelModel,
@@ -21,7 +21,6 @@ import type {
 import {
   checkJson,
   checkLabel,
-  checkPageSize,
   checkPromptName,
   checkRange,
   checkText,
@@ -35,12 +34,6 @@ export interface RegisterPromptInput {
   metadata?: unknown;
   commitMessage?: string | null;
   description?: string | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  hasNextPage: boolean;
-  cursorOf(item: T): string;
 }
 
 const VERSION_COLUMNS = `v.id, v.prompt_id, v.number, v.hash, v.template, v.variables, v.model_config,
@@ -411,14 +404,4 @@ export class PromptService {
       .map((field) => ({ field: String(field), from: a.modelConfig[field] as unknown, to: b.modelConfig[field] as unknown }));
     return { from: a, to: b, templateDiff, modelConfigChanges };
   }
-}
-
-function encodeCursor(value: string): string {
-  return Buffer.from(value, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string, field: string): string {
-  const value = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!value || encodeCursor(value) !== cursor) throw new BadUserInputError(`${field} is not a cursor of this list`, { field });
-  return value;
 }

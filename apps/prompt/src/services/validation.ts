@@ -49,10 +49,3 @@ export function checkRange(value: number | null | undefined, field: string, min:
   }
 }
 
-export function checkPageSize(first: number | null | undefined, field = 'first', max = 100): number {
-  const size = first ?? 20;
-  if (!Number.isInteger(size) || size < 1 || size > max) {
-    throw new BadUserInputError(`${field} must be between 1 and ${max}; got ${size}`, { field });
-  }
-  return size;
-}
