@@ -536,24 +536,29 @@ describe('a streamed export of 100 000 items', () => {
     await http?.shutdown('test');
   });
 
-  it('fetches at most 1 000 rows per round trip and keeps the heap bounded', async () => {
+  it('fetches at most 1 000 rows per round trip, and only as the reader consumes them', async () => {
     const batches: number[] = [];
     let bytes = 0;
     let lines = 0;
+    let mostAhead = 0;
     const baseline = process.memoryUsage().heapUsed;
     let peak = baseline;
     for await (const chunk of subgraph.datasets.exportChunks(versionId, 'OPENAI_CHAT_JSONL', { onBatch: (rows) => batches.push(rows) })) {
       bytes += Buffer.byteLength(chunk);
       for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) lines += 1;
+      // Rows read from PostgreSQL but not yet handed to the reader: what the export holds in memory.
+      mostAhead = Math.max(mostAhead, batches.reduce((sum, rows) => sum + rows, 0) - lines);
       peak = Math.max(peak, process.memoryUsage().heapUsed);
     }
-    process.stdout.write(`streamed ${lines} lines, ${(bytes / 2 ** 20).toFixed(1)} MiB in ${batches.length} fetches; heap growth at peak ${((peak - baseline) / 2 ** 20).toFixed(1)} MiB\n`);
+    // The heap figure is printed for information only: garbage collection timing makes it too noisy to assert on.
+    process.stdout.write(
+      `streamed ${lines} lines, ${(bytes / 2 ** 20).toFixed(1)} MiB in ${batches.length} fetches; at most ${mostAhead} rows ahead of the reader; heap growth at peak ${((peak - baseline) / 2 ** 20).toFixed(1)} MiB\n`,
+    );
     expect(lines).toBe(N);
     expect(Math.max(...batches)).toBe(1000);
     expect(batches.length).toBe(N / 1000 + 1);
-    // Holding every line would grow the heap by more than the output's size (one byte per character at least);
-    // streaming holds one batch (about 0.6 MiB) plus garbage not yet collected.
-    expect(peak - baseline).toBeLessThan(bytes * 0.8);
+    // Pulled batch by batch: never more than one fetch ahead of what the reader took.
+    expect(mostAhead).toBeLessThanOrEqual(1000);
   }, 120_000);
 
   it('refuses it inline beyond 10 000 items, pointing at the download URL', async () => {
