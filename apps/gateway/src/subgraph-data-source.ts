@@ -25,6 +25,8 @@ class ResponseHeaders {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the base class's own constraint
 export class SubgraphDataSource<TContext extends Record<string, any>> extends RemoteGraphQLDataSource<TContext> {
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
+  /** The subgraph URL, parsed once (it is the same on every call). */
+  private parsedUrl?: { href: string; url: URL };
 
   constructor(
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<TContext>>[0] & { agents: { http: HttpAgent; https: HttpsAgent } },
@@ -42,7 +44,7 @@ export class SubgraphDataSource<TContext extends Record<string, any>> extends Re
     const body = JSON.stringify(operation);
     const headers: Record<string, string> = Object.fromEntries(http.headers as Iterable<[string, string]>);
     headers['content-length'] = String(Buffer.byteLength(body));
-    const url = new URL(http.url);
+    const url = this.parsedUrl?.href === http.url ? this.parsedUrl.url : (this.parsedUrl = { href: http.url, url: new URL(http.url) }).url;
     const secure = url.protocol === 'https:';
     const response = await new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>((resolve, reject) => {
       const outgoing = (secure ? httpsRequest : httpRequest)(

@@ -4,7 +4,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrationsApplied, resolveDatabase, runMigrationsLocked } from '@flywheel/data';
 import { GraphQLError } from 'graphql';
-import { actorOf, SignatureError, verifyPrincipal, type Principal } from './auth/principal';
+import { actorOf, PrincipalVerifier, SignatureError, type Principal } from './auth/principal';
 import type { z } from 'zod';
 import { authEnvShape, ConfigError, databaseEnvShape, httpUrlSchema, loadConfig, serverEnvShape, switchSchema } from './config';
 import type { RequestContext } from './graphql';
@@ -119,9 +119,10 @@ export function principalFromRequest(
   }
   const secret = config.FLYWHEEL_GATEWAY_SECRET;
   if (!secret) throw new ConfigError(['FLYWHEEL_GATEWAY_SECRET=(unset): required while FLYWHEEL_AUTH is on (the gateway signs each request with it)']);
+  const verifier = new PrincipalVerifier(secret);
   return (req) => {
     try {
-      return verifyPrincipal(secret, req.headers);
+      return verifier.verify(req.headers);
     } catch (error) {
       if (error instanceof SignatureError) {
         throw new GraphQLError(`Unauthenticated: ${error.message}`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });

@@ -1,6 +1,6 @@
 import { buildSchema, graphql } from 'graphql';
 import { enforceAccess } from './enforce';
-import { signPrincipal, verifyPrincipal, SignatureError, actorOf } from './principal';
+import { signPrincipal, verifyPrincipal, SignatureError, actorOf, PrincipalVerifier } from './principal';
 import { requiredRole, roleSatisfies } from './roles';
 
 describe('roles', () => {
@@ -68,5 +68,19 @@ describe('enforceAccess', () => {
 
   it('trusts in-process callers, which have no principal at all', async () => {
     expect((await graphql({ schema, source: 'mutation { write }', rootValue, contextValue: {} })).data).toEqual({ write: 'written' });
+  });
+});
+
+describe('PrincipalVerifier', () => {
+  const secret = 'a-secret-of-at-least-thirty-two-characters';
+  const principal = { keyId: 'k1', name: 'ci', role: 'VIEWER' as const };
+
+  it('answers a repeated signature from memory, but not once it is too old', () => {
+    const verifier = new PrincipalVerifier(secret, 1000);
+    const headers = signPrincipal(secret, principal, 10_000);
+    expect(verifier.verify(headers, 10_000)).toEqual(principal);
+    expect(verifier.verify(headers, 10_500)).toEqual(principal);
+    expect(() => verifier.verify(headers, 11_500)).toThrow(SignatureError);
+    expect(() => verifier.verify({ ...headers, 'x-flywheel-signature': 'forged' }, 10_000)).toThrow(SignatureError);
   });
 });

@@ -69,3 +69,32 @@ export function verifyPrincipal(
 export function actorOf(principal: Principal | null | undefined): string | null {
   return principal ? `${principal.name} (${principal.keyId})` : null;
 }
+
+/**
+ * {@link verifyPrincipal} with a memory of signatures already checked: the
+ * gateway reuses a principal's signature for a minute, so a subgraph sees the
+ * same header pair many times and need not recompute the HMAC each time. A
+ * remembered signature is still refused once it is too old.
+ */
+export class PrincipalVerifier {
+  private readonly verified = new Map<string, { principal: Principal; iat: number }>();
+
+  constructor(
+    private readonly secret: string,
+    private readonly maxAgeMs = SIGNATURE_MAX_AGE_MS,
+  ) {}
+
+  verify(headers: Record<string, string | string[] | undefined>, now = Date.now()): Principal {
+    const payload = headers[PRINCIPAL_HEADER];
+    const signature = headers[SIGNATURE_HEADER];
+    if (typeof payload === 'string' && typeof signature === 'string') {
+      const known = this.verified.get(`${signature}.${payload}`);
+      if (known && Math.abs(now - known.iat) <= this.maxAgeMs) return known.principal;
+    }
+    const principal = verifyPrincipal(this.secret, headers, now, this.maxAgeMs);
+    const iat = (JSON.parse(Buffer.from(payload as string, 'base64url').toString('utf8')) as { iat: number }).iat;
+    if (this.verified.size > 10_000) this.verified.clear();
+    this.verified.set(`${signature}.${payload}`, { principal, iat });
+    return principal;
+  }
+}
