@@ -118,6 +118,27 @@ describe('roles', () => {
   });
 });
 
+describe('an INGEST key reads nothing, not even through what its mutations return', () => {
+  it('assigns, but cannot reach a prompt template through the assignment', async () => {
+    const promptName = unique('ingest-template');
+    const { registerPrompt } = await gqlOk(REGISTER, { name: promptName, template: 'Secret instructions {x}' });
+    const { createExperiment } = await gqlOk(
+      `mutation($name: String!, $pv: ID!) { createExperiment(input: { name: $name, variants: [{ key: "A", promptVersionId: $pv }, { key: "B", promptVersionId: $pv }] }) { id name } }`,
+      { name: unique('ingest-exp'), pv: registerPrompt.version.id },
+    );
+    await gqlOk(`mutation($id: ID!) { startExperiment(id: $id) { status } }`, { id: createExperiment.id });
+    const ASSIGN = `mutation($e: String!) { assign(experiment: $e, unitId: "u1") { variant details { promptVersion { id TEMPLATE } } } }`;
+    const allowed = await gql(ASSIGN.replace('TEMPLATE', ''), { e: createExperiment.name }, as('INGEST'));
+    expect(codes(allowed)).toEqual([]);
+    expect(allowed.data?.assign.details.promptVersion.id).toBe(registerPrompt.version.id);
+    const leaking = await gql(ASSIGN.replace('TEMPLATE', 'template'), { e: createExperiment.name }, as('INGEST'));
+    expect(codes(leaking)).toContain('FORBIDDEN');
+    expect(JSON.stringify(leaking)).not.toContain('Secret instructions');
+    const viewer = await gql(ASSIGN.replace('TEMPLATE', 'template'), { e: createExperiment.name }, as('EDITOR'));
+    expect(viewer.data?.assign.details.promptVersion.template).toBe('Secret instructions {x}');
+  });
+});
+
 describe('audit log', () => {
   it('records who did what to which target, and whether it worked', async () => {
     const name = unique('audited');

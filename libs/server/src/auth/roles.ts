@@ -60,9 +60,11 @@ export const ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
   'Mutation.revokeApiKey': 'ADMIN',
   'Query.apiKeys': 'ADMIN',
   'Query.auditLog': 'ADMIN',
-  // Federation plumbing: reached only through the gateway, continuing a query
-  // whose root field was authorised already (by whatever role that needed).
-  'Query._entities': 'ANY',
+  // Federation plumbing, reached only through the gateway. Entities continue a
+  // query whose root field was authorised already, but they are how one
+  // subgraph reads another's objects: an INGEST key, which reads nothing, must
+  // not read prompt templates through `assign { details { promptVersion { template } } }`.
+  'Query._entities': 'VIEWER',
   'Query._service': 'ANY',
 };
 
