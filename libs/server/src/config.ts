@@ -8,27 +8,19 @@ export class ConfigError extends Error {
   }
 }
 
-const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
-
 /** A TCP port from the environment; 0 asks the OS for a free one. */
-export const portSchema = z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535));
+export const portSchema = z.coerce.number().int().min(0).max(65535);
 
 /** An integer from the environment within bounds. */
-export const intSchema = (min: number, max: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max));
+export const intSchema = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** `on`/`off` (also true/false, 1/0) from the environment. */
-export const switchSchema = z.preprocess(
-  emptyAsUndefined,
-  z
-    .enum(['on', 'off', 'true', 'false', '1', '0'])
-    .transform((value) => value === 'on' || value === 'true' || value === '1'),
-);
+export const switchSchema = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'])
+  .transform((value) => value === 'on' || value === 'true' || value === '1');
 
 /** An http(s) URL from the environment. */
-export const httpUrlSchema = z.preprocess(
-  emptyAsUndefined,
-  z.string().refine((value) => /^https?:\/\/[^\s]+$/.test(value), 'expected an http:// or https:// URL'),
-);
+export const httpUrlSchema = z.string().refine((value) => /^https?:\/\/[^\s]+$/.test(value), 'expected an http:// or https:// URL');
 
 /** Comma-separated list from the environment. */
 export const listSchema = z.string().transform((value) =>
@@ -41,8 +33,8 @@ export const listSchema = z.string().transform((value) =>
 /** Settings every server reads. */
 export const serverEnvShape = {
   PORT: portSchema.default(4000),
-  HOST: z.preprocess(emptyAsUndefined, z.string().min(1)).default('0.0.0.0'),
-  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest request body accepted, in bytes. */
   FLYWHEEL_MAX_BODY_BYTES: intSchema(1024, 512 * 1024 * 1024).default(16 * 1024 * 1024),
   /** How long in-flight requests get to finish after SIGTERM. */
@@ -64,12 +56,12 @@ export const authEnvShape = {
 /** Settings of every process that talks to the database. */
 export const databaseEnvShape = {
   /** An external PostgreSQL; empty or unset means the embedded one. */
-  DATABASE_URL: z.preprocess(
-    emptyAsUndefined,
-    z.string().refine((value) => /^postgres(ql)?:\/\//.test(value), 'expected a postgres:// or postgresql:// URL').optional(),
-  ),
+  DATABASE_URL: z
+    .string()
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), 'expected a postgres:// or postgresql:// URL')
+    .optional(),
   DATABASE_POOL_SIZE: intSchema(1, 1000).default(10),
-  FLYWHEEL_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().min(1)).default('.data'),
+  FLYWHEEL_DATA_DIR: z.string().min(1).default('.data'),
   FLYWHEEL_EMBEDDED_PG_PORT: portSchema.default(54329),
 };
 
