@@ -5,10 +5,12 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { freePort } from '../libs/server/src/free-port';
 
 /** The workspace root, found from here whether this runs from source or from a bundle in dist/. */
+export { freePort };
+
 export const root = (() => {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'nx.json'))) return dir;
   throw new Error(`no nx.json above ${__dirname}`);
@@ -40,16 +42,6 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 const ALL_SUBGRAPHS = ['prompt', 'experiment', 'feedback', 'model-registry'];
 

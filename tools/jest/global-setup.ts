@@ -3,11 +3,11 @@
 // template database once, which test files copy (CREATE DATABASE … TEMPLATE)
 // to get a fresh, migrated database each in milliseconds.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { freePort } from '../../libs/server/src/free-port';
 import { startEmbeddedPostgres } from '../../libs/data/src/embedded-postgres';
 import { migrate, withDatabase } from '../../libs/data/src/testing/test-database';
 
@@ -23,16 +23,6 @@ declare global {
   var __flywheelTestInfrastructure: TestInfrastructure | undefined;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export default async function globalSetup(): Promise<void> {
   let stopEmbedded: (() => Promise<void>) | undefined;

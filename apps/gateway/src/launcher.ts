@@ -4,11 +4,10 @@
 // PORT. Children that die are restarted; SIGTERM/SIGINT drain everything.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createDataSource, resolveDatabase, runMigrationsLocked } from '@flywheel/data';
-import { authEnvShape, createLogger, databaseEnvShape, listSchema, loadConfig, portSchema, serverEnvShape } from '@flywheel/server';
+import { authEnvShape, createLogger, databaseEnvShape, freePort, listSchema, loadConfig, portSchema, serverEnvShape } from '@flywheel/server';
 import { ApiKeyService } from './access/api-key.service';
 import { subgraphUrlVariable } from './config';
 import { ACCESS_SUBGRAPH, subgraphsOf } from './gateway';
@@ -31,16 +30,6 @@ interface Child {
   restarts: number;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function waitReady(url: string, child: Child, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

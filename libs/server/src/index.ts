@@ -6,3 +6,4 @@ export * from './graphql';
 export * from './run-subgraph';
 export * from './auth';
 export * from './pagination';
+export * from './free-port';
